@@ -1,0 +1,3 @@
+// One file per concern; each feature adds its own file here.
+export * from './core.ts';
+export * from './outbox.ts';

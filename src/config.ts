@@ -1,0 +1,110 @@
+import { z } from 'zod';
+
+/** Everything the service reads from the environment, parsed once at the edge. */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  DATABASE_URL: z.string().optional(),
+  PGLITE_DIR: z.string().default('.data/pglite'),
+  ORG_TIMEZONE: z.string().default('Asia/Shanghai'),
+  BOT_ADMINS: z.string().default(''),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+
+  FEISHU_APP_ID: z.string().optional(),
+  FEISHU_APP_SECRET: z.string().optional(),
+  FEISHU_VERIFICATION_TOKEN: z.string().optional(),
+  FEISHU_ENCRYPT_KEY: z.string().optional(),
+  FEISHU_BASE_URL: z.string().default('https://open.feishu.cn'),
+  FEISHU_MODE: z.enum(['webhook', 'ws']).default('webhook'),
+
+  DINGTALK_APP_KEY: z.string().optional(),
+  DINGTALK_APP_SECRET: z.string().optional(),
+  DINGTALK_ROBOT_CODE: z.string().optional(),
+  DINGTALK_API_BASE: z.string().default('https://api.dingtalk.com'),
+  DINGTALK_MODE: z.enum(['http', 'stream']).default('http'),
+
+  /** Key for anonymous-identity encryption; derived from the app secrets when unset. */
+  ANON_KEY: z.string().optional(),
+});
+
+export interface FeishuConfig {
+  appId: string;
+  appSecret: string;
+  verificationToken: string;
+  encryptKey?: string;
+  baseUrl: string;
+  mode: 'webhook' | 'ws';
+}
+
+export interface DingTalkConfig {
+  appKey: string;
+  appSecret: string;
+  robotCode: string;
+  apiBase: string;
+  mode: 'http' | 'stream';
+}
+
+export interface Config {
+  port: number;
+  databaseUrl?: string;
+  pgliteDir: string;
+  timezone: string;
+  /** `platform:userId` strings. */
+  admins: string[];
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  feishu?: FeishuConfig;
+  dingtalk?: DingTalkConfig;
+  /** Secret for sealing anonymous identities and signing card actions. */
+  serverKey: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid environment: ${issues}`);
+  }
+  const e = parsed.data;
+  const feishu =
+    e.FEISHU_APP_ID && e.FEISHU_APP_SECRET
+      ? {
+          appId: e.FEISHU_APP_ID,
+          appSecret: e.FEISHU_APP_SECRET,
+          verificationToken: requireVar(e.FEISHU_VERIFICATION_TOKEN, 'FEISHU_VERIFICATION_TOKEN', 'Feishu'),
+          encryptKey: e.FEISHU_ENCRYPT_KEY || undefined,
+          baseUrl: e.FEISHU_BASE_URL.replace(/\/+$/, ''),
+          mode: e.FEISHU_MODE,
+        }
+      : undefined;
+  const dingtalk =
+    e.DINGTALK_APP_KEY && e.DINGTALK_APP_SECRET
+      ? {
+          appKey: e.DINGTALK_APP_KEY,
+          appSecret: e.DINGTALK_APP_SECRET,
+          robotCode: e.DINGTALK_ROBOT_CODE || e.DINGTALK_APP_KEY,
+          apiBase: e.DINGTALK_API_BASE.replace(/\/+$/, ''),
+          mode: e.DINGTALK_MODE,
+        }
+      : undefined;
+  const serverKey =
+    e.ANON_KEY ?? [feishu?.appSecret, dingtalk?.appSecret].filter(Boolean).join('|') ?? '';
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL || undefined,
+    pgliteDir: e.PGLITE_DIR,
+    timezone: e.ORG_TIMEZONE,
+    admins: e.BOT_ADMINS.split(',').map((s) => s.trim()).filter(Boolean),
+    logLevel: e.LOG_LEVEL,
+    feishu,
+    dingtalk,
+    serverKey: serverKey || 'local-development-key',
+  };
+}
+
+function requireVar(value: string | undefined, name: string, platform: string): string {
+  if (!value) throw new ConfigError(`${name} is required when ${platform} is configured`);
+  return value;
+}
