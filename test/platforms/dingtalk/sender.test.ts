@@ -60,8 +60,9 @@ describe('DingTalk sender: session webhook', () => {
     expect(fake.sent()).toEqual([
       expect.objectContaining({ via: 'session', session: 's-valid', body: expect.objectContaining({ msgtype: 'markdown' }) }),
     ]);
-    const body = fake.sent()[0]!.via === 'session' ? (fake.sent()[0] as { body: { markdown: { text: string } } }).body : undefined;
-    expect(body?.markdown.text).toContain('回复「会议 回复 12 参加」');
+    const sent = fake.sent()[0];
+    const markdown = sent?.via === 'session' ? (sent.body.markdown as { text: string }) : undefined;
+    expect(markdown?.text).toContain('回复「会议 回复 12 参加」');
     expect(fake.tokenRequests()).toBe(0);
     expect(fake.calls[0]!.headers['x-acs-dingtalk-access-token']).toBeUndefined();
   });
