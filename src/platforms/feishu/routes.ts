@@ -1,0 +1,112 @@
+/**
+ * Feishu webhooks: `POST /feishu/events` (event subscription) and `POST /feishu/cards` (card callback).
+ *
+ * Both verify before anything else (signature over the raw bytes, clock skew, Verification Token),
+ * answer `url_verification` at once, and have no side effect on a refused request. A message is
+ * handed to the durable inbox (`ingest`) before the 200 goes out; the work happens later.
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ChatMessage, Reply } from '../../bot/types.ts';
+import type { FeishuConfig } from '../../config.ts';
+import type { Logger } from '../../log.ts';
+import type { Ingest } from '../types.ts';
+import type { BotAddedInfo } from './decode.ts';
+import { EVENT_CARD_ACTION, handleFeishuCardAction, handleFeishuEvent, type FeishuInboundDeps } from './inbound.ts';
+import { FeishuVerifyError, verifyFeishuRequest, type VerifiedRequest } from './verify.ts';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface FeishuRoutesOptions {
+  config: FeishuConfig;
+  ingest: Ingest;
+  onCardAction: (msg: ChatMessage) => Promise<Reply>;
+  onBotAdded: (info: BotAddedInfo) => Promise<void>;
+  log: Logger;
+  now?: () => Date;
+  botOpenId?: () => Promise<string | undefined>;
+  /** Key of the card action tokens; must be the sender's. Defaults to the app secret. */
+  serverKey?: string;
+  /** Answer a card tap after this long even if the command has not finished (Feishu allows 3 s). */
+  cardActionTimeoutMs?: number;
+}
+
+export function createFeishuRoutes(opts: FeishuRoutesOptions): Hono {
+  const log = opts.log.child({ platform: 'feishu' });
+  const now = opts.now ?? (() => new Date());
+  const deps: FeishuInboundDeps = {
+    ingest: opts.ingest,
+    onCardAction: opts.onCardAction,
+    onBotAdded: opts.onBotAdded,
+    log,
+    now,
+    serverKey: opts.serverKey ?? opts.config.appSecret,
+    ...(opts.botOpenId ? { botOpenId: opts.botOpenId } : {}),
+    ...(opts.cardActionTimeoutMs ? { cardActionTimeoutMs: opts.cardActionTimeoutMs } : {}),
+  };
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ error: 'body too large' }, 413),
+  });
+
+  /** The verified request, or the refusal response. */
+  async function verified(c: Context): Promise<VerifiedRequest | Response> {
+    const raw = new Uint8Array(await c.req.arrayBuffer());
+    try {
+      return verifyFeishuRequest(
+        raw,
+        {
+          timestamp: c.req.header('x-lark-request-timestamp'),
+          nonce: c.req.header('x-lark-request-nonce'),
+          signature: c.req.header('x-lark-signature'),
+        },
+        {
+          verificationToken: opts.config.verificationToken,
+          ...(opts.config.encryptKey ? { encryptKey: opts.config.encryptKey } : {}),
+          now: now(),
+        },
+      );
+    } catch (e) {
+      if (!(e instanceof FeishuVerifyError)) throw e;
+      const level = e.kind === 'no_encrypt_key' ? 'error' : 'warn'; // a configuration mistake, not an attack
+      log[level]('feishu request refused', { path: c.req.path, reason: e.kind });
+      return c.json({ error: e.message }, e.status);
+    }
+  }
+
+  const app = new Hono();
+
+  app.post('/feishu/events', limit, async (c) => {
+    const req = await verified(c);
+    if (req instanceof Response) return req;
+    if (req.kind === 'challenge') return c.json({ challenge: req.challenge });
+    if (req.kind === 'v1') {
+      log.info('feishu v1 event ignored');
+      return c.json({});
+    }
+    try {
+      await handleFeishuEvent(req.header.event_type, req.header.tenant_key, req.event, deps);
+    } catch (e) {
+      // Not acknowledged: Feishu delivers the event again (15 s, 5 min, 1 h, 6 h).
+      log.error('feishu event failed', { eventType: req.header.event_type, error: e });
+      return c.json({ error: 'internal error' }, 500);
+    }
+    return c.json({});
+  });
+
+  app.post('/feishu/cards', limit, async (c) => {
+    const req = await verified(c);
+    if (req instanceof Response) return req;
+    if (req.kind === 'challenge') return c.json({ challenge: req.challenge });
+    if (req.kind === 'v1') {
+      log.warn('feishu legacy card callback refused');
+      return c.json({ error: 'legacy card callbacks are not supported; subscribe to card.action.trigger' }, 400);
+    }
+    if (req.header.event_type !== EVENT_CARD_ACTION) {
+      return c.json({ error: `unexpected callback ${String(req.header.event_type)}` }, 400);
+    }
+    return c.json(await handleFeishuCardAction(req.header.event_id, req.header.tenant_key, req.event, deps));
+  });
+
+  return app;
+}
