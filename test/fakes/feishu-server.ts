@@ -372,7 +372,7 @@ export function buildCardAction(input: CardActionInput) {
   });
 }
 
-export function buildChallenge(token: string, challenge = randomUUID()) {
+export function buildChallenge(token: string, challenge: string = randomUUID()) {
   return { challenge, token, type: 'url_verification' };
 }
 
