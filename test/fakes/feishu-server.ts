@@ -47,7 +47,8 @@ export interface SentMessage {
   uuid?: string;
 }
 
-export type FailKind = '429' | 'token-expired' | '230020' | '500';
+/** '230002': the bot is not in the chat (permanent). */
+export type FailKind = '429' | 'token-expired' | '230020' | '230002' | '500';
 
 export interface FakeFeishu {
   baseUrl: string;
@@ -129,6 +130,7 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
         return send(res, 400, { code: 99991663, msg: 'Invalid access token for authorization. Please make a request with token attached.' });
       }
       if (failure.kind === '230020') return send(res, 400, { code: 230020, msg: 'This operation triggers the frequency limit.' });
+      if (failure.kind === '230002') return send(res, 400, { code: 230002, msg: 'Bot/User can NOT be out of the chat.' });
       return send(res, 500, { code: 1, msg: 'internal error' });
     }
     const msgType = body.msg_type;
