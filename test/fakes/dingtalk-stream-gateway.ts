@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 export const TOPIC_ROBOT = '/v1.0/im/bot/messages/get';
@@ -53,6 +54,8 @@ export interface FakeStreamGateway {
   drop(): void;
   /** Make every open socket a silent "zombie": it stops reading (no pongs, no acks) without closing. */
   freeze(): void;
+  /** The next `times` WebSocket upgrades are never answered (a handshake that hangs). */
+  hangUpgradeNext(times?: number): void;
   /** The next `times` connections/open calls answer HTTP 500. */
   failOpenNext(times?: number): void;
   /** Message ids pushed but not acked. */
@@ -84,6 +87,8 @@ export async function startFakeStreamGateway(opts: FakeStreamGatewayOptions = {}
   const pending = new Map<string, Pending>(); // pushed, not acked
   const queue: Pending[] = []; // pushed while nobody was connected
   let failOpen = 0;
+  let hangUpgrade = 0;
+  const hungSockets = new Set<Duplex>();
   let connectionCount = 0;
 
   const http = createServer((req, res) => void onHttp(req, res));
@@ -135,6 +140,11 @@ export async function startFakeStreamGateway(opts: FakeStreamGatewayOptions = {}
   http.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const ticket = url.searchParams.get('ticket') ?? '';
+    if (hangUpgrade > 0) {
+      hangUpgrade--;
+      hungSockets.add(socket);
+      return;
+    }
     if (url.pathname !== '/connect' || !tickets.delete(ticket)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
       return;
@@ -231,6 +241,9 @@ export async function startFakeStreamGateway(opts: FakeStreamGatewayOptions = {}
     drop() {
       for (const ws of sockets.keys()) ws.terminate();
     },
+    hangUpgradeNext(times = 1) {
+      hangUpgrade += times;
+    },
     freeze() {
       for (const ws of sockets.keys()) ws.pause();
     },
@@ -247,6 +260,7 @@ export async function startFakeStreamGateway(opts: FakeStreamGatewayOptions = {}
     },
     async close() {
       for (const ws of sockets.keys()) ws.terminate();
+      for (const socket of hungSockets) socket.destroy();
       wss.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -53,6 +53,8 @@ export interface DingTalkStreamOptions {
   heartbeatMs?: number;
   /** After a SYSTEM disconnect, force-close the old socket after this long (default 15 s). */
   drainMs?: number;
+  /** Give up on a WebSocket handshake after this long (default 15 s). */
+  connectTimeoutMs?: number;
 }
 
 export interface DingTalkStream {
@@ -138,6 +140,7 @@ export function startDingTalkStream(opts: DingTalkStreamOptions): DingTalkStream
   const heartbeatMs = opts.heartbeatMs ?? 20_000;
   const drainMs = opts.drainMs ?? 15_000;
   const resetAfterMs = opts.backoff?.resetAfterMs ?? 10_000;
+  const connectTimeoutMs = opts.connectTimeoutMs ?? 15_000;
 
   let stopped = false;
   let attempt = 0;
@@ -147,8 +150,8 @@ export function startDingTalkStream(opts: DingTalkStreamOptions): DingTalkStream
   const live = new Set<Connection>();
   const inflight = new Set<Promise<void>>();
 
+  /** Idempotent; also safe when the socket appears only after an earlier call (a connect racing close()). */
   function destroy(conn: Connection): void {
-    if (conn.destroyed) return;
     conn.destroyed = true;
     live.delete(conn);
     for (const t of conn.timers) clearInterval(t); // also clears timeouts in Node
@@ -193,7 +196,9 @@ export function startDingTalkStream(opts: DingTalkStreamOptions): DingTalkStream
     });
     try {
       await conn.client.getEndpoint();
-      await conn.client._connect();
+      if (stopped || conn.destroyed) return destroy(conn);
+      // The SDK sets no handshake timeout; a handshake that never completes must not stall the loop.
+      await withTimeout(conn.client._connect(), connectTimeoutMs, 'websocket handshake timed out');
     } catch (err) {
       log.warn('dingtalk stream: connect failed', { conn: conn.id, error: err instanceof Error ? err.message : String(err) });
       destroy(conn);
@@ -294,4 +299,12 @@ export function startDingTalkStream(opts: DingTalkStreamOptions): DingTalkStream
       for (const conn of [...live]) destroy(conn);
     },
   };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -72,7 +72,7 @@ function core() {
   };
 }
 
-function start(c: ReturnType<typeof core>, extra: { heartbeatMs?: number } = {}) {
+function start(c: ReturnType<typeof core>, extra: { heartbeatMs?: number; connectTimeoutMs?: number } = {}) {
   stream = startDingTalkStream({
     config,
     ingest: c.ingest,
@@ -156,6 +156,16 @@ describe('DingTalk Stream', () => {
     expect(gaps[0]).toBeGreaterThanOrEqual(45); // 100 ms · 2^0 / 2
     expect(gaps[1]).toBeGreaterThanOrEqual(95); // · 2^1 / 2
     expect(gaps[2]).toBeGreaterThanOrEqual(195); // · 2^2 / 2
+  });
+
+  it('gives up on a handshake that never completes and tries again', async () => {
+    gw.hangUpgradeNext();
+    const c = core();
+    start(c, { connectTimeoutMs: 100 });
+    await gw.waitFor(() => gw.connections() === 1, 3000);
+    expect(gw.opens).toHaveLength(2);
+    gw.push(buildRobotCallback({ msgId: 'after-hang' }));
+    await gw.waitFor(() => gw.acks.length === 1);
   });
 
   it('withholds the ack when the core cannot record the message, and takes the redelivery', async () => {
