@@ -108,3 +108,9 @@ function requireVar(value: string | undefined, name: string, platform: string): 
   if (!value) throw new ConfigError(`${name} is required when ${platform} is configured`);
   return value;
 }
+
+/** Values that must never appear in a log line; the logger scrubs them from every message. */
+export function secretsOf(c: Config): string[] {
+  return [c.feishu?.appSecret, c.feishu?.encryptKey, c.feishu?.verificationToken, c.dingtalk?.appSecret, c.serverKey]
+    .filter((s): s is string => Boolean(s));
+}

@@ -126,3 +126,15 @@ export const auditLog = pgTable('audit_log', {
   after: jsonb('after'),
   at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [index('audit_entity').on(t.tenantId, t.entity, t.entityId)]);
+
+/** One-time codes with which a person binds their own platform account to a member record. */
+export const invites = pgTable('invites', {
+  id: serial('id').primaryKey(),
+  tenantId: integer('tenant_id').notNull().references(() => tenants.id),
+  memberId: integer('member_id').notNull().references(() => members.id),
+  /** SHA-256 of the code; the code itself is only ever shown to the officer who made it. */
+  codeHash: text('code_hash').notNull().unique(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});

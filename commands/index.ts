@@ -1,0 +1,20 @@
+import type { AnyCommand } from '../src/bot/command.ts';
+import { createRegistry, type Registry } from '../src/bot/registry.ts';
+import { bindCommands } from './bind.ts';
+import { branchCommands } from './branch.ts';
+import { helpCommand } from './help.ts';
+import { memberCommands } from './member.ts';
+
+/** Every command family, in the order help lists them. Each feature adds its array here. */
+export const featureCommands: AnyCommand[] = [
+  ...branchCommands,
+  ...memberCommands,
+  ...bindCommands,
+];
+
+/** The registry of all commands plus `帮助`; throws at start if two commands share a name or alias. */
+export function buildRegistry(commands: readonly AnyCommand[] = featureCommands): Registry {
+  let registry: Registry | undefined;
+  registry = createRegistry([helpCommand(() => registry!), ...commands]);
+  return registry;
+}

@@ -1,0 +1,115 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { inbox } from '../../db/schema/index.ts';
+import type { Logger } from '../log.ts';
+import { enqueue } from '../notify/outbox.ts';
+import type { ChatMessage, Reply } from './types.ts';
+
+/** Decides the reply to one message, inside the caller's transaction. */
+export type MessageHandler = (msg: ChatMessage, tx: Db) => Promise<Reply | null>;
+
+export function inboxKey(msg: Pick<ChatMessage, 'platform' | 'tenantKey' | 'messageId'>): string {
+  return `${msg.platform}:${msg.tenantKey}:${msg.messageId}`;
+}
+
+/** Durably records a verified message. A redelivery or replay of the same message id is a duplicate. */
+export async function acceptMessage(db: Db, msg: ChatMessage): Promise<'accepted' | 'duplicate'> {
+  const inserted = await db.insert(inbox)
+    .values({ dedupeKey: inboxKey(msg), platform: msg.platform, message: toJson(msg) })
+    .onConflictDoNothing()
+    .returning({ id: inbox.id });
+  return inserted.length ? 'accepted' : 'duplicate';
+}
+
+const INTERNAL_ERROR_REPLY: Reply = { kind: 'text', text: '抱歉，处理这条消息时出现内部错误，管理员会查看日志。请稍后再试。' };
+
+/**
+ * Processes received inbox rows one transaction each: the command's writes, its reply in the
+ * outbox and the row's `done` mark commit together, so a crash at any point loses nothing and
+ * never answers twice. Several instances may run this at once (rows are claimed with SKIP LOCKED).
+ */
+export async function processInbox(opts: {
+  db: Db;
+  handle: MessageHandler;
+  log: Logger;
+  now: () => Date;
+  tz: string;
+  limit?: number;
+}): Promise<number> {
+  const { db, log } = opts;
+  let processed = 0;
+  for (let i = 0; i < (opts.limit ?? 100); i++) {
+    let claimedId: number | undefined;
+    let current: number | undefined;
+    try {
+      claimedId = await db.transaction(async (tx) => {
+        const [row] = await tx.select().from(inbox)
+          .where(eq(inbox.status, 'received')).orderBy(asc(inbox.id)).limit(1)
+          .for('update', { skipLocked: true });
+        if (!row) return undefined;
+        current = row.id;
+        const msg = fromJson(row.message);
+        const reply = await opts.handle(msg, tx);
+        if (reply) await enqueueReply(tx, msg, reply, opts.now(), opts.tz);
+        await tx.update(inbox).set({ status: 'done', message: null, processedAt: opts.now() }).where(eq(inbox.id, row.id));
+        return row.id;
+      });
+    } catch (err) {
+      // A lost connection is not the message's fault: the row stays received and is retried.
+      if (current === undefined || isTransient(err)) throw err;
+      await markFailed(opts, current, err);
+      claimedId = current;
+    }
+    if (claimedId === undefined) break;
+    processed++;
+  }
+  return processed;
+}
+
+/** After an unexpected error the row is marked failed and its sender told, in one transaction. */
+async function markFailed(opts: { db: Db; log: Logger; now: () => Date; tz: string }, id: number, err: unknown): Promise<void> {
+  await opts.db.transaction(async (tx) => {
+    const [row] = await tx.select().from(inbox)
+      .where(and(eq(inbox.id, id), eq(inbox.status, 'received'))).for('update', { skipLocked: true });
+    if (!row) return;
+    const msg = fromJson(row.message);
+    const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    opts.log.error('message processing failed', { inboxId: row.id, platform: msg.platform, error });
+    await enqueueReply(tx, msg, INTERNAL_ERROR_REPLY, opts.now(), opts.tz);
+    await tx.update(inbox)
+      .set({ status: 'failed', error: error.slice(0, 500), message: null, processedAt: opts.now() })
+      .where(eq(inbox.id, row.id));
+  });
+}
+
+/** Connection-level failures (server gone, admin shutdown, network): retry later rather than fail the message. */
+export function isTransient(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return /closed|terminat|ECONN|connection/i.test(String((err as Error)?.message));
+  return code.startsWith('08') || code.startsWith('57') || code.startsWith('ECONN') || code === 'CONNECTION_CLOSED'
+    || code === 'CONNECTION_ENDED' || code === 'CONNECTION_DESTROYED';
+}
+
+export async function enqueueReply(tx: Db, msg: ChatMessage, reply: Reply, now: Date, tz: string): Promise<void> {
+  await enqueue(tx, {
+    recipient: {
+      platform: msg.platform,
+      kind: msg.chat.kind === 'group' ? 'chat' : 'user',
+      id: msg.chat.kind === 'group' ? msg.chat.id : msg.sender.userId,
+      tenantKey: msg.tenantKey,
+    },
+    reply,
+    dedupeKey: `reply:${inboxKey(msg)}`,
+    kind: 'reply',
+    inReplyTo: { messageId: msg.messageId, chatKind: msg.chat.kind, hint: msg.replyHint },
+  }, { now, tz });
+}
+
+function toJson(msg: ChatMessage): Record<string, unknown> {
+  return { ...msg, receivedAt: msg.receivedAt.toISOString() } as unknown as Record<string, unknown>;
+}
+
+function fromJson(raw: Record<string, unknown> | null): ChatMessage {
+  if (!raw) throw new Error('inbox row has no message');
+  return { ...(raw as unknown as ChatMessage), receivedAt: new Date(String(raw.receivedAt)) };
+}

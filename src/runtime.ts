@@ -1,0 +1,133 @@
+import type { Hono } from 'hono';
+import type { DbHandle } from '../db/client.ts';
+import { buildRegistry } from '../commands/index.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+import { createApp } from './app.ts';
+import { trackedDeferrer, type Deferrer } from './defer.ts';
+import { createDispatcher, type Dispatch } from './bot/dispatcher.ts';
+import { acceptMessage, processInbox } from './bot/inbox.ts';
+import { welcomeCard } from './bot/welcome.ts';
+import type { ChatMessage, Reply } from './bot/types.ts';
+import { enqueue } from './notify/outbox.ts';
+import { createSender } from './notify/sender.ts';
+import type { Ingest, PlatformSender } from './platforms/types.ts';
+import { createFeishuRoutes } from './platforms/feishu/routes.ts';
+import { createFeishuSender } from './platforms/feishu/sender.ts';
+import { createDingTalkRoutes } from './platforms/dingtalk/routes.ts';
+import { createDingTalkSender } from './platforms/dingtalk/sender.ts';
+
+export interface RuntimeOptions {
+  config: Config;
+  handle: DbHandle;
+  log: Logger;
+  now?: () => Date;
+  /** Senders besides the configured platforms' (the console's, or test doubles). */
+  extraSenders?: PlatformSender[];
+  deferrer?: Deferrer;
+}
+
+export interface Runtime {
+  app: Hono;
+  config: Config;
+  handle: DbHandle;
+  log: Logger;
+  now: () => Date;
+  dispatch: Dispatch;
+  ingest: Ingest;
+  /** Runs a tapped button's command at once and returns the updated card (platform card callbacks). */
+  runAction(msg: ChatMessage): Promise<Reply>;
+  /** Processes received inbox rows, then wakes the sender. */
+  processPending(): Promise<number>;
+  sender: ReturnType<typeof createSender>;
+  deferrer: Deferrer;
+  close(): Promise<void>;
+}
+
+/** Wires the database, dispatcher, inbox, outbox sender and platform adapters; used by every host. */
+export function createRuntime(opts: RuntimeOptions): Runtime {
+  const { config, handle, log } = opts;
+  const db = handle.db;
+  const now = opts.now ?? (() => new Date());
+  const tz = config.timezone;
+  const deferrer = opts.deferrer ?? trackedDeferrer((err) => log.error('deferred work failed', { error: err }));
+  const registry = buildRegistry();
+  const dispatch = createDispatcher({ registry, admins: config.admins, log, tz, now });
+
+  const senders: PlatformSender[] = [...(opts.extraSenders ?? [])];
+  const feishuSender = config.feishu ? createFeishuSender({ config: config.feishu, log, serverKey: config.serverKey }) : undefined;
+  if (feishuSender) senders.push(feishuSender);
+  if (config.dingtalk) senders.push(createDingTalkSender({ config: config.dingtalk, log }));
+  const sender = createSender({ db, senders, log, now, admins: config.admins });
+
+  let processing: Promise<number> | undefined;
+  let again = false;
+  // One processing loop per process; a message arriving meanwhile is picked up by a second pass.
+  const processPending = async (): Promise<number> => {
+    if (processing) {
+      again = true;
+      return processing;
+    }
+    processing = (async () => {
+      let total = 0;
+      do {
+        again = false;
+        total += await processInbox({ db, handle: dispatch, log, now, tz });
+      } while (again);
+      return total;
+    })().finally(() => {
+      processing = undefined;
+    });
+    const n = await processing;
+    if (n) sender.kick();
+    return n;
+  };
+
+  const ingest: Ingest = async (msg) => {
+    const result = await acceptMessage(db, msg);
+    if (result === 'accepted') deferrer.defer(processPending());
+    return result;
+  };
+
+  const runAction = (msg: ChatMessage): Promise<Reply> =>
+    db.transaction(async (tx): Promise<Reply> => (await dispatch(msg, tx)) ?? { kind: 'text', text: '已处理。' });
+
+  const notify = async (item: Parameters<typeof enqueue>[1]) => {
+    await enqueue(db, item, { now: now(), tz });
+    sender.kick();
+  };
+
+  const routes: Hono[] = [];
+  if (config.feishu && config.feishu.mode === 'webhook') {
+    routes.push(createFeishuRoutes({
+      config: config.feishu,
+      serverKey: config.serverKey,
+      ingest,
+      onCardAction: runAction,
+      onBotAdded: async ({ tenantKey, chatId }) =>
+        notify({
+          recipient: { platform: 'feishu', kind: 'chat', id: chatId, tenantKey },
+          reply: welcomeCard(),
+          dedupeKey: `welcome:feishu:${tenantKey}:${chatId}`,
+          kind: 'reply',
+        }),
+      log,
+      now,
+      botOpenId: feishuSender ? () => feishuSender.botOpenId() : undefined,
+    }));
+  }
+  if (config.dingtalk && config.dingtalk.mode === 'http') {
+    routes.push(createDingTalkRoutes({ config: config.dingtalk, ingest, notify, log, now }));
+  }
+  const app = createApp({ ping: () => handle.ping(), log, routes });
+
+  return {
+    app, config, handle, log, now, dispatch, ingest, runAction, processPending, sender, deferrer,
+    close: async () => {
+      await deferrer.settle();
+      await sender.stop();
+      feishuSender?.close();
+      await handle.close();
+    },
+  };
+}
