@@ -1,0 +1,83 @@
+/**
+ * Long-connection mode (FEISHU_MODE=ws): the SDK's WSClient receives events and card callbacks over
+ * an outbound WebSocket, so no public URL is needed. Pushes arrive already authenticated (no
+ * signature, no encryption) and go through the same handlers as the webhook routes.
+ *
+ * The SDK acknowledges a push only after its handler resolves and re-pushes after 3 s, so handlers
+ * stay as short as on the webhook path: ingest, then return.
+ */
+import * as lark from '@larksuiteoapi/node-sdk';
+import type { ChatMessage, Reply } from '../../bot/types.ts';
+import type { FeishuConfig } from '../../config.ts';
+import type { Logger } from '../../log.ts';
+import type { Ingest } from '../types.ts';
+import { larkLogger } from './client.ts';
+import type { BotAddedInfo } from './decode.ts';
+import {
+  EVENT_BOT_ADDED,
+  EVENT_CARD_ACTION,
+  EVENT_MESSAGE,
+  handleFeishuCardAction,
+  handleFeishuEvent,
+  type FeishuInboundDeps,
+} from './inbound.ts';
+
+export interface FeishuWsOptions {
+  config: FeishuConfig;
+  ingest: Ingest;
+  onCardAction: (msg: ChatMessage) => Promise<Reply>;
+  onBotAdded: (info: BotAddedInfo) => Promise<void>;
+  log: Logger;
+  now?: () => Date;
+  botOpenId?: () => Promise<string | undefined>;
+  /** Key of the card action tokens; must be the sender's. Defaults to the app secret. */
+  serverKey?: string;
+}
+
+/** The SDK hands handlers `{ schema, ...header, ...event }`; these are the header fields we read. */
+interface Flattened {
+  event_id?: string;
+  tenant_key?: string;
+}
+
+/** The dispatcher the WSClient feeds: the three event types we use, decoded like the webhook path. */
+export function createFeishuWsDispatcher(opts: FeishuWsOptions): lark.EventDispatcher {
+  const log = opts.log.child({ platform: 'feishu', transport: 'ws' });
+  const deps: FeishuInboundDeps = {
+    ingest: opts.ingest,
+    onCardAction: opts.onCardAction,
+    onBotAdded: opts.onBotAdded,
+    log,
+    now: opts.now ?? (() => new Date()),
+    serverKey: opts.serverKey ?? opts.config.appSecret,
+    ...(opts.botOpenId ? { botOpenId: opts.botOpenId } : {}),
+  };
+  const secrets = () => [opts.config.appSecret, opts.config.encryptKey ?? '', opts.config.verificationToken];
+  const dispatcher = new lark.EventDispatcher({ logger: larkLogger(log, secrets), loggerLevel: lark.LoggerLevel.warn });
+  dispatcher.register({
+    [EVENT_MESSAGE]: (data: Flattened) => handleFeishuEvent(EVENT_MESSAGE, data.tenant_key, data, deps),
+    [EVENT_BOT_ADDED]: (data: Flattened) => handleFeishuEvent(EVENT_BOT_ADDED, data.tenant_key, data, deps),
+    // The flattened data's `token` is the card-update token here; nothing reads it.
+    [EVENT_CARD_ACTION]: (data: Flattened) => handleFeishuCardAction(data.event_id, data.tenant_key, data, deps),
+  } as Parameters<lark.EventDispatcher['register']>[0]);
+  return dispatcher;
+}
+
+export function startFeishuWs(opts: FeishuWsOptions): { close(): void } {
+  const log = opts.log.child({ platform: 'feishu', transport: 'ws' });
+  const secrets = () => [opts.config.appSecret, opts.config.encryptKey ?? '', opts.config.verificationToken];
+  const client = new lark.WSClient({
+    appId: opts.config.appId,
+    appSecret: opts.config.appSecret,
+    domain: opts.config.baseUrl,
+    logger: larkLogger(log, secrets),
+    loggerLevel: lark.LoggerLevel.warn,
+  });
+  void client.start({ eventDispatcher: createFeishuWsDispatcher(opts) });
+  log.info('feishu long connection starting');
+  return {
+    close() {
+      client.close();
+    },
+  };
+}
