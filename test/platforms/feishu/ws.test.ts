@@ -31,7 +31,7 @@ function deps() {
       return 'accepted' as const;
     }),
     onBotAdded: vi.fn(async () => {}),
-    onCardAction: vi.fn(async () => ({ kind: 'text' as const, text: '已处理' })),
+    onCardAction: vi.fn(async (_msg: ChatMessage) => ({ kind: 'text' as const, text: '已处理' })),
     log: memoryLogger('debug'),
     now: () => now,
     botOpenId: async () => FAKE_BOT_OPEN_ID,
