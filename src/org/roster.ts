@@ -13,9 +13,9 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY
   .refine((s) => !Number.isNaN(Date.parse(s + 'T00:00:00Z')) && new Date(s + 'T00:00:00Z').toISOString().startsWith(s), '不是有效日期');
 
 const RowSchema = z.object({
-  姓名: z.string().min(1, '姓名不能为空').max(40, '姓名过长'),
+  姓名: z.string({ error: '姓名不能为空' }).min(1, '姓名不能为空').max(40, '姓名过长'),
   工号: z.string().max(40).optional(),
-  支部: z.string().min(1, '支部不能为空').max(60),
+  支部: z.string({ error: '支部不能为空' }).min(1, '支部不能为空').max(60),
   党小组: z.string().max(60).optional(),
   身份: z.enum(MEMBER_STATUSES, { message: `身份应为：${MEMBER_STATUSES.join('、')}` }).default('正式党员'),
   职务: z.array(z.enum(BRANCH_ROLES, { message: `职务应为：${BRANCH_ROLES.join('、')}` })).default([]),
@@ -72,15 +72,15 @@ export function validateRoster(records: Array<{ line: number; record: Record<str
     const unknown = Object.keys(record).filter((k) => !(ROSTER_COLUMNS as readonly string[]).includes(k));
     if (unknown.length) problems.push({ line, reason: `未知的列：${unknown.join('、')}` });
     const roles = record['职务'] ? record['职务'].split(/[,，、\s]+/).filter(Boolean) : undefined;
+    const no = record['工号'];
+    if (no) {
+      if (seenNo.has(no)) problems.push({ line, reason: `工号 ${no} 与第 ${seenNo.get(no)} 行重复` });
+      else seenNo.set(no, line);
+    }
     const parsed = RowSchema.safeParse({ ...record, 职务: roles });
     if (!parsed.success) {
       for (const issue of parsed.error.issues) problems.push({ line, reason: `${issue.path.join('.') || '行'}：${issue.message}` });
       continue;
-    }
-    const no = parsed.data.工号;
-    if (no) {
-      if (seenNo.has(no)) problems.push({ line, reason: `工号 ${no} 与第 ${seenNo.get(no)} 行重复` });
-      seenNo.set(no, line);
     }
     rows.push(parsed.data);
   }
