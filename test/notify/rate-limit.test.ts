@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { createRateLimiter, DEFAULT_LIMITS } from '../../src/notify/rate-limit.ts';
+
+describe('rate limiter', () => {
+  it('defaults: Feishu 50/s + 1000/min per app and 5/s per recipient; DingTalk 20/s and 5/s', () => {
+    expect(DEFAULT_LIMITS.feishu).toEqual({ appPerSecond: 50, appPerMinute: 1000, recipientPerSecond: 5 });
+    expect(DEFAULT_LIMITS.dingtalk).toEqual({ appPerSecond: 20, recipientPerSecond: 5 });
+  });
+
+  it('allows a burst of 5 to one user, then one every 200 ms', () => {
+    let t = 0;
+    const rl = createRateLimiter(undefined, () => t);
+    for (let i = 0; i < 5; i++) expect(rl.tryTake('feishu', 'user:a')).toBe(0);
+    expect(rl.tryTake('feishu', 'user:a')).toBe(200);
+    t += 199;
+    expect(rl.tryTake('feishu', 'user:a')).toBe(1);
+    t += 1;
+    expect(rl.tryTake('feishu', 'user:a')).toBe(0);
+    // Another recipient has its own bucket.
+    expect(rl.tryTake('feishu', 'user:b')).toBe(0);
+  });
+
+  it('a refused take consumes nothing from the other buckets', () => {
+    let t = 0;
+    const rl = createRateLimiter({ feishu: { appPerSecond: 6, recipientPerSecond: 5 } }, () => t);
+    for (let i = 0; i < 5; i++) rl.tryTake('feishu', 'user:a');
+    expect(rl.tryTake('feishu', 'user:a')).toBeGreaterThan(0);
+    expect(rl.tryTake('feishu', 'user:b')).toBe(0); // the app bucket still had its 6th token
+    expect(rl.tryTake('feishu', 'user:c')).toBeGreaterThan(0);
+  });
+
+  it('the app bucket caps all recipients together; the per-minute bucket too', () => {
+    let t = 0;
+    const rl = createRateLimiter(undefined, () => t);
+    let ok = 0;
+    for (let i = 0; i < 60; i++) if (rl.tryTake('feishu', `user:${i}`) === 0) ok++;
+    expect(ok).toBe(50);
+    let total = ok;
+    for (let s = 1; s <= 30; s++) {
+      t = s * 1000;
+      for (let i = 0; i < 60; i++) if (rl.tryTake('feishu', `chat:${s}:${i}`) === 0) total++;
+    }
+    expect(total).toBe(1000);
+  });
+
+  it('take() waits with the given sleep until a token is there', async () => {
+    let t = 0;
+    const sleeps: number[] = [];
+    const rl = createRateLimiter({ dingtalk: { appPerSecond: 20, recipientPerSecond: 2 } }, () => t);
+    const sleep = async (ms: number) => { sleeps.push(ms); t += ms; };
+    for (let i = 0; i < 4; i++) await rl.take('dingtalk', 'user:x', sleep);
+    expect(sleeps).toEqual([500, 500]);
+  });
+
+  it('an unknown platform gets a cautious fallback, not unlimited', () => {
+    const rl = createRateLimiter(undefined, () => 0);
+    expect(rl.limitsFor('wecom').appPerSecond).toBeGreaterThan(0);
+  });
+});
