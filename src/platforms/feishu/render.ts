@@ -76,7 +76,7 @@ export function renderCard(card: CardReply, target: ActionTarget, opts: RenderOp
 
   const build = (textChars: number, fieldCount: number) => {
     const cut = textChars < text.length || fieldCount < fields.length;
-    const body = textChars < text.length ? text.slice(0, textChars).trimEnd() : text;
+    const body = textChars < text.length ? head(text, textChars).trimEnd() : text;
     return cardJson(card, cut ? `${body}${body ? '\n' : ''}${TRUNCATION_NOTE}` : body, fields.slice(0, fieldCount), buttons);
   };
   const fits = (c: Record<string, unknown>) => Buffer.byteLength(JSON.stringify(c), 'utf8') <= MAX_CARD_BYTES;
@@ -152,6 +152,12 @@ function buttonElement(button: Button, token: string): Record<string, unknown> {
 function truncateBytes(text: string, maxBytes: number): string {
   if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
   const budget = maxBytes - Buffer.byteLength(TRUNCATION_NOTE, 'utf8') - 1;
-  const cut = largest(text.length, (n) => Buffer.byteLength(text.slice(0, n), 'utf8') <= budget);
-  return `${text.slice(0, cut)}\n${TRUNCATION_NOTE}`;
+  const cut = largest(text.length, (n) => Buffer.byteLength(head(text, n), 'utf8') <= budget);
+  return `${head(text, cut)}\n${TRUNCATION_NOTE}`;
+}
+
+/** The first `n` UTF-16 units of `text`, one fewer if that would split a surrogate pair. */
+function head(text: string, n: number): string {
+  const code = text.charCodeAt(n - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? n - 1 : n);
 }
