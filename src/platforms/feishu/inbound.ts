@@ -113,7 +113,7 @@ export async function handleFeishuCardAction(
     receivedAt: now,
   };
 
-  const work = deps.onCardAction(msg);
+  const work = Promise.resolve().then(() => deps.onCardAction(msg)); // a synchronous throw becomes a rejection
   let answered = false;
   work.catch((e: unknown) => {
     if (answered) deps.log.error('feishu card action failed after the tap was answered', { error: e });
