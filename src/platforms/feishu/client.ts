@@ -72,6 +72,11 @@ export class TenantTokenCache {
   }
 }
 
+/** Configured values that must never reach a log line. */
+export function feishuSecrets(config: FeishuConfig): string[] {
+  return [config.appSecret, config.encryptKey ?? '', config.verificationToken].filter(Boolean);
+}
+
 /** Adapts our Logger for the SDK: scrubs secret values and secret-named fields from everything it logs. */
 export function larkLogger(log: Logger, secrets: () => readonly string[]): lark.Logger {
   const emit =
@@ -150,8 +155,7 @@ export function feishuCode(resultOrError: unknown): number | undefined {
 
 export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
   const { config } = opts;
-  const secrets = () =>
-    [config.appSecret, config.encryptKey ?? '', config.verificationToken, tokens.peek() ?? ''].filter(Boolean);
+  const secrets = () => [...feishuSecrets(config), tokens.peek() ?? ''];
   const sdk = new lark.Client({
     appId: config.appId,
     appSecret: config.appSecret,

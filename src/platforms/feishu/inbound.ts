@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { ActionTokenError, verifyAction, type ActionPayload } from '../../bot/action-token.ts';
 import type { ChatMessage, Reply } from '../../bot/types.ts';
+import type { FeishuConfig } from '../../config.ts';
 import type { Logger } from '../../log.ts';
 import type { Ingest } from '../types.ts';
 import { decodeBotAdded, decodeCardAction, decodeMessageEvent, type BotAddedInfo } from './decode.ts';
@@ -21,6 +22,34 @@ export interface FeishuInboundDeps {
   serverKey: string;
   /** A card tap must be answered within 3 s; past this, answer "received" and let the work finish. */
   cardActionTimeoutMs?: number;
+}
+
+/** What both transports (webhook routes, long connection) are given. */
+export interface FeishuInboundOptions {
+  config: FeishuConfig;
+  ingest: Ingest;
+  onCardAction: (msg: ChatMessage) => Promise<Reply>;
+  onBotAdded: (info: BotAddedInfo) => Promise<void>;
+  log: Logger;
+  now?: () => Date;
+  botOpenId?: () => Promise<string | undefined>;
+  /** Key of the card action tokens; must be the sender's. Defaults to the app secret. */
+  serverKey?: string;
+  /** Answer a card tap after this long even if the command has not finished (Feishu allows 3 s). */
+  cardActionTimeoutMs?: number;
+}
+
+export function inboundDeps(opts: FeishuInboundOptions, log: Logger): FeishuInboundDeps {
+  return {
+    ingest: opts.ingest,
+    onCardAction: opts.onCardAction,
+    onBotAdded: opts.onBotAdded,
+    log,
+    now: opts.now ?? (() => new Date()),
+    serverKey: opts.serverKey ?? opts.config.appSecret,
+    ...(opts.botOpenId ? { botOpenId: opts.botOpenId } : {}),
+    ...(opts.cardActionTimeoutMs ? { cardActionTimeoutMs: opts.cardActionTimeoutMs } : {}),
+  };
 }
 
 export const EVENT_MESSAGE = 'im.message.receive_v1';

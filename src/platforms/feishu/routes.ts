@@ -7,43 +7,22 @@
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { ChatMessage, Reply } from '../../bot/types.ts';
-import type { FeishuConfig } from '../../config.ts';
-import type { Logger } from '../../log.ts';
-import type { Ingest } from '../types.ts';
-import type { BotAddedInfo } from './decode.ts';
-import { EVENT_CARD_ACTION, handleFeishuCardAction, handleFeishuEvent, type FeishuInboundDeps } from './inbound.ts';
+import {
+  EVENT_CARD_ACTION,
+  handleFeishuCardAction,
+  handleFeishuEvent,
+  inboundDeps,
+  type FeishuInboundOptions,
+} from './inbound.ts';
 import { FeishuVerifyError, verifyFeishuRequest, type VerifiedRequest } from './verify.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export interface FeishuRoutesOptions {
-  config: FeishuConfig;
-  ingest: Ingest;
-  onCardAction: (msg: ChatMessage) => Promise<Reply>;
-  onBotAdded: (info: BotAddedInfo) => Promise<void>;
-  log: Logger;
-  now?: () => Date;
-  botOpenId?: () => Promise<string | undefined>;
-  /** Key of the card action tokens; must be the sender's. Defaults to the app secret. */
-  serverKey?: string;
-  /** Answer a card tap after this long even if the command has not finished (Feishu allows 3 s). */
-  cardActionTimeoutMs?: number;
-}
+export type FeishuRoutesOptions = FeishuInboundOptions;
 
 export function createFeishuRoutes(opts: FeishuRoutesOptions): Hono {
   const log = opts.log.child({ platform: 'feishu' });
-  const now = opts.now ?? (() => new Date());
-  const deps: FeishuInboundDeps = {
-    ingest: opts.ingest,
-    onCardAction: opts.onCardAction,
-    onBotAdded: opts.onBotAdded,
-    log,
-    now,
-    serverKey: opts.serverKey ?? opts.config.appSecret,
-    ...(opts.botOpenId ? { botOpenId: opts.botOpenId } : {}),
-    ...(opts.cardActionTimeoutMs ? { cardActionTimeoutMs: opts.cardActionTimeoutMs } : {}),
-  };
+  const deps = inboundDeps(opts, log);
   const limit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: (c) => c.json({ error: 'body too large' }, 413),
@@ -63,7 +42,7 @@ export function createFeishuRoutes(opts: FeishuRoutesOptions): Hono {
         {
           verificationToken: opts.config.verificationToken,
           ...(opts.config.encryptKey ? { encryptKey: opts.config.encryptKey } : {}),
-          now: now(),
+          now: deps.now(),
         },
       );
     } catch (e) {

@@ -7,32 +7,18 @@
  * stay as short as on the webhook path: ingest, then return.
  */
 import * as lark from '@larksuiteoapi/node-sdk';
-import type { ChatMessage, Reply } from '../../bot/types.ts';
-import type { FeishuConfig } from '../../config.ts';
-import type { Logger } from '../../log.ts';
-import type { Ingest } from '../types.ts';
-import { larkLogger } from './client.ts';
-import type { BotAddedInfo } from './decode.ts';
+import { feishuSecrets, larkLogger } from './client.ts';
 import {
   EVENT_BOT_ADDED,
   EVENT_CARD_ACTION,
   EVENT_MESSAGE,
   handleFeishuCardAction,
   handleFeishuEvent,
-  type FeishuInboundDeps,
+  inboundDeps,
+  type FeishuInboundOptions,
 } from './inbound.ts';
 
-export interface FeishuWsOptions {
-  config: FeishuConfig;
-  ingest: Ingest;
-  onCardAction: (msg: ChatMessage) => Promise<Reply>;
-  onBotAdded: (info: BotAddedInfo) => Promise<void>;
-  log: Logger;
-  now?: () => Date;
-  botOpenId?: () => Promise<string | undefined>;
-  /** Key of the card action tokens; must be the sender's. Defaults to the app secret. */
-  serverKey?: string;
-}
+export type FeishuWsOptions = FeishuInboundOptions;
 
 /** The SDK hands handlers `{ schema, ...header, ...event }`; these are the header fields we read. */
 interface Flattened {
@@ -43,17 +29,11 @@ interface Flattened {
 /** The dispatcher the WSClient feeds: the three event types we use, decoded like the webhook path. */
 export function createFeishuWsDispatcher(opts: FeishuWsOptions): lark.EventDispatcher {
   const log = opts.log.child({ platform: 'feishu', transport: 'ws' });
-  const deps: FeishuInboundDeps = {
-    ingest: opts.ingest,
-    onCardAction: opts.onCardAction,
-    onBotAdded: opts.onBotAdded,
-    log,
-    now: opts.now ?? (() => new Date()),
-    serverKey: opts.serverKey ?? opts.config.appSecret,
-    ...(opts.botOpenId ? { botOpenId: opts.botOpenId } : {}),
-  };
-  const secrets = () => [opts.config.appSecret, opts.config.encryptKey ?? '', opts.config.verificationToken];
-  const dispatcher = new lark.EventDispatcher({ logger: larkLogger(log, secrets), loggerLevel: lark.LoggerLevel.warn });
+  const deps = inboundDeps(opts, log);
+  const dispatcher = new lark.EventDispatcher({
+    logger: larkLogger(log, () => feishuSecrets(opts.config)),
+    loggerLevel: lark.LoggerLevel.warn,
+  });
   dispatcher.register({
     [EVENT_MESSAGE]: (data: Flattened) => handleFeishuEvent(EVENT_MESSAGE, data.tenant_key, data, deps),
     [EVENT_BOT_ADDED]: (data: Flattened) => handleFeishuEvent(EVENT_BOT_ADDED, data.tenant_key, data, deps),
@@ -65,12 +45,11 @@ export function createFeishuWsDispatcher(opts: FeishuWsOptions): lark.EventDispa
 
 export function startFeishuWs(opts: FeishuWsOptions): { close(): void } {
   const log = opts.log.child({ platform: 'feishu', transport: 'ws' });
-  const secrets = () => [opts.config.appSecret, opts.config.encryptKey ?? '', opts.config.verificationToken];
   const client = new lark.WSClient({
     appId: opts.config.appId,
     appSecret: opts.config.appSecret,
     domain: opts.config.baseUrl,
-    logger: larkLogger(log, secrets),
+    logger: larkLogger(log, () => feishuSecrets(opts.config)),
     loggerLevel: lark.LoggerLevel.warn,
   });
   void client.start({ eventDispatcher: createFeishuWsDispatcher(opts) });
