@@ -3,7 +3,7 @@
  * Enqueueing works inside the caller's transaction, so a message exists exactly when the change
  * that caused it was committed.
  */
-import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { outbox, tenants } from '../../db/schema/index.ts';
 import type { Recipient, Reply } from '../bot/types.ts';
@@ -108,7 +108,7 @@ export async function outboxStats(db: Db, opts: { now?: Date; errors?: number } 
   const [due] = await db
     .select({ n: sql<number>`count(*)::int`, oldest: sql<string | null>`min(${outbox.notBefore})` })
     .from(outbox)
-    .where(and(eq(outbox.status, 'pending'), sql`${outbox.notBefore} <= ${now.toISOString()}::timestamptz`));
+    .where(and(eq(outbox.status, 'pending'), lte(outbox.notBefore, now)));
   const errors = await db
     .select({
       id: outbox.id, platform: outbox.platform, dedupeKey: outbox.dedupeKey, status: outbox.status,
