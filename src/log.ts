@@ -18,7 +18,9 @@ export type LogSink = (line: string) => void;
 /** Replaces known secret values and secret-named fields; safe on cyclic objects and errors. */
 export function redact(value: unknown, secrets: readonly string[] = [], depth = 0): unknown {
   if (typeof value === 'string') return scrub(value, secrets);
-  if (value === null || typeof value !== 'object' || depth > 6) return value;
+  if (value === null || typeof value !== 'object') return value;
+  // Deeper than anything we log on purpose: drop it rather than risk an unredacted secret.
+  if (depth > 6) return '[truncated]';
   if (value instanceof Error) {
     return { name: value.name, message: scrub(value.message, secrets) };
   }

@@ -25,8 +25,8 @@ const closers: Array<{ close(): unknown }> = [];
 
 if (config.feishu?.mode === 'ws') {
   closers.push(startFeishuWs({
-    config: config.feishu, ingest: runtime.ingest, onCardAction: runtime.runAction, log,
-    onBotAdded: async () => {},
+    config: config.feishu, serverKey: config.serverKey, ingest: runtime.ingest, onCardAction: runtime.runAction, log,
+    onBotAdded: runtime.onFeishuBotAdded, botOpenId: runtime.feishuBotOpenId,
   }));
 }
 if (config.dingtalk?.mode === 'stream') {

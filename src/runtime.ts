@@ -13,7 +13,7 @@ import { enqueue } from './notify/outbox.ts';
 import { createSender } from './notify/sender.ts';
 import type { Ingest, PlatformSender } from './platforms/types.ts';
 import { createFeishuRoutes } from './platforms/feishu/routes.ts';
-import { createFeishuSender } from './platforms/feishu/sender.ts';
+import { createFeishuSender, type FeishuSenderOptions } from './platforms/feishu/sender.ts';
 import { createDingTalkRoutes } from './platforms/dingtalk/routes.ts';
 import { createDingTalkSender } from './platforms/dingtalk/sender.ts';
 
@@ -25,6 +25,8 @@ export interface RuntimeOptions {
   /** Senders besides the configured platforms' (the console's, or test doubles). */
   extraSenders?: PlatformSender[];
   deferrer?: Deferrer;
+  /** The Lark SDK's HTTP client; Workers pass a fetch-based one (the default is the SDK's axios instance). */
+  feishuHttp?: FeishuSenderOptions['httpInstance'];
 }
 
 export interface Runtime {
@@ -37,6 +39,10 @@ export interface Runtime {
   ingest: Ingest;
   /** Runs a tapped button's command at once and returns the updated card (platform card callbacks). */
   runAction(msg: ChatMessage): Promise<Reply>;
+  /** Posts the welcome card to a Feishu group the bot has joined (webhook and long-connection modes). */
+  onFeishuBotAdded(info: { tenantKey: string; chatId: string }): Promise<void>;
+  /** The bot's own Feishu open_id, to tell whether a group message @-mentions it. */
+  feishuBotOpenId?: () => Promise<string | undefined>;
   /** Processes received inbox rows, then wakes the sender. */
   processPending(): Promise<number>;
   sender: ReturnType<typeof createSender>;
@@ -55,9 +61,9 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const dispatch = createDispatcher({ registry, admins: config.admins, log, tz, now });
 
   const senders: PlatformSender[] = [...(opts.extraSenders ?? [])];
-  const feishuSender = config.feishu ? createFeishuSender({ config: config.feishu, log, serverKey: config.serverKey }) : undefined;
+  const feishuSender = config.feishu ? createFeishuSender({ config: config.feishu, log, serverKey: config.serverKey, now, httpInstance: opts.feishuHttp }) : undefined;
   if (feishuSender) senders.push(feishuSender);
-  if (config.dingtalk) senders.push(createDingTalkSender({ config: config.dingtalk, log }));
+  if (config.dingtalk) senders.push(createDingTalkSender({ config: config.dingtalk, log, now }));
   const sender = createSender({ db, senders, log, now, admins: config.admins });
 
   let processing: Promise<number> | undefined;
@@ -97,6 +103,15 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     sender.kick();
   };
 
+  const onFeishuBotAdded = async ({ tenantKey, chatId }: { tenantKey: string; chatId: string }) =>
+    notify({
+      recipient: { platform: 'feishu', kind: 'chat', id: chatId, tenantKey },
+      reply: welcomeCard(),
+      dedupeKey: `welcome:feishu:${tenantKey}:${chatId}`,
+      kind: 'reply',
+    });
+  const feishuBotOpenId = feishuSender ? () => feishuSender.botOpenId() : undefined;
+
   const routes: Hono[] = [];
   if (config.feishu && config.feishu.mode === 'webhook') {
     routes.push(createFeishuRoutes({
@@ -104,16 +119,10 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       serverKey: config.serverKey,
       ingest,
       onCardAction: runAction,
-      onBotAdded: async ({ tenantKey, chatId }) =>
-        notify({
-          recipient: { platform: 'feishu', kind: 'chat', id: chatId, tenantKey },
-          reply: welcomeCard(),
-          dedupeKey: `welcome:feishu:${tenantKey}:${chatId}`,
-          kind: 'reply',
-        }),
+      onBotAdded: onFeishuBotAdded,
       log,
       now,
-      botOpenId: feishuSender ? () => feishuSender.botOpenId() : undefined,
+      botOpenId: feishuBotOpenId,
     }));
   }
   if (config.dingtalk && config.dingtalk.mode === 'http') {
@@ -122,7 +131,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const app = createApp({ ping: () => handle.ping(), log, routes });
 
   return {
-    app, config, handle, log, now, dispatch, ingest, runAction, processPending, sender, deferrer,
+    app, config, handle, log, now, dispatch, ingest, runAction, onFeishuBotAdded, feishuBotOpenId, processPending, sender, deferrer,
     close: async () => {
       await deferrer.settle();
       await sender.stop();
