@@ -11,7 +11,17 @@ export function jobByName(name: string, jobs: readonly Job[] = allJobs): Job | u
   return jobs.find((j) => j.name === name);
 }
 
-/** Workers: the jobs a Cron Trigger (written in UTC, as `toUtcCron` gives it) stands for. */
+/**
+ * Workers: the jobs a Cron Trigger (written in UTC, as `toUtcCron` gives it) stands for. A job whose
+ * schedule has no UTC form cannot have a trigger, so it never matches instead of breaking the rest.
+ */
 export function jobsForUtcCron(utcCron: string, tz: string, jobs: readonly Job[] = allJobs): Job[] {
-  return jobs.filter((j) => toUtcCron(j.cron, tz) === utcCron.trim());
+  const matchesTrigger = (j: Job) => {
+    try {
+      return toUtcCron(j.cron, tz) === utcCron.trim();
+    } catch {
+      return false;
+    }
+  };
+  return jobs.filter(matchesTrigger);
 }
