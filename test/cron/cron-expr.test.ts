@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createTask } from 'node-cron';
 import { CronExprError, matches, nextSlot, parseCron, previousSlot, toUtcCron } from '../../cron/cron-expr.ts';
 import { localParts } from '../../src/domain/calendar.ts';
+import { jobsForUtcCron } from '../../cron/index.ts';
+import type { Job } from '../../cron/job.ts';
 
 const TZ = 'Asia/Shanghai';
 const at = (local: string) => new Date(`${local}+08:00`);
@@ -116,5 +118,13 @@ describe('cron expressions', () => {
       expect(() => toUtcCron('0 9 * * *', 'America/New_York')).toThrow(/changes its UTC offset/);
       expect(() => toUtcCron('0 9 * * *', 'Asia/Kolkata')).toThrow(/whole number of hours/);
     });
+  });
+
+  it('maps a UTC Cron Trigger back to its jobs; a job with no UTC form matches none', () => {
+    const job = (name: string, cron: string): Job => ({ name, cron, description: '测试', run: async () => ({}) });
+    const jobs = [job('a', '0 17 * * FRI'), job('b', '0 7 1 * *'), job('c', '0 17 * * 5')];
+    expect(jobsForUtcCron('0 9 * * FRI', TZ, jobs).map((j) => j.name)).toEqual(['a', 'c']);
+    expect(jobsForUtcCron('0 23 * * *', TZ, jobs)).toEqual([]);
+    expect(jobsForUtcCron('30 19 * * *', TZ).map((j) => j.name)).toContain('inbox-cleanup');
   });
 });
