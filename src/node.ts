@@ -59,7 +59,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info('shutting down', { signal });
   clearInterval(recovery);
-  scheduler.stop();
+  await scheduler.stop();
   for (const c of closers) await c.close();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await runtime.close();

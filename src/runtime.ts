@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import type { DbHandle } from '../db/client.ts';
 import { buildRegistry } from '../commands/index.ts';
-import type { Config } from './config.ts';
+import { secretsOf, type Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { createApp } from './app.ts';
 import { trackedDeferrer, type Deferrer } from './defer.ts';
@@ -64,7 +64,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const feishuSender = config.feishu ? createFeishuSender({ config: config.feishu, log, serverKey: config.serverKey, now, httpInstance: opts.feishuHttp }) : undefined;
   if (feishuSender) senders.push(feishuSender);
   if (config.dingtalk) senders.push(createDingTalkSender({ config: config.dingtalk, log, now }));
-  const sender = createSender({ db, senders, log, now, admins: config.admins });
+  const sender = createSender({ db, senders, log, now, tz, admins: config.admins, secrets: secretsOf(config) });
 
   let processing: Promise<number> | undefined;
   let again = false;
