@@ -2,6 +2,7 @@ import type { AnyCommand } from '../src/bot/command.ts';
 import { createRegistry, type Registry } from '../src/bot/registry.ts';
 import { bindCommands } from './bind.ts';
 import { branchCommands } from './branch.ts';
+import { developCommands } from './develop.ts';
 import { helpCommand } from './help.ts';
 import { memberCommands } from './member.ts';
 
@@ -10,6 +11,7 @@ export const featureCommands: AnyCommand[] = [
   ...branchCommands,
   ...memberCommands,
   ...bindCommands,
+  ...developCommands,
 ];
 
 /** The registry of all commands plus `帮助`; throws at start if two commands share a name or alias. */

@@ -137,6 +137,21 @@ CREATE TABLE "outbox" (
 	CONSTRAINT "outbox_dedupe_key_unique" UNIQUE("dedupe_key")
 );
 --> statement-breakpoint
+CREATE TABLE "development_steps" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"tenant_id" integer NOT NULL,
+	"member_id" integer NOT NULL,
+	"step" integer NOT NULL,
+	"date" date NOT NULL,
+	"done_by" text,
+	"documents" text[] DEFAULT '{}'::text[] NOT NULL,
+	"details" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"note" text,
+	"recorded_by" integer,
+	"recorded_by_name" text NOT NULL,
+	"recorded_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "admins" ADD CONSTRAINT "admins_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "branches" ADD CONSTRAINT "branches_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -152,6 +167,9 @@ ALTER TABLE "members" ADD CONSTRAINT "members_party_group_id_party_groups_id_fk"
 ALTER TABLE "party_groups" ADD CONSTRAINT "party_groups_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "party_groups" ADD CONSTRAINT "party_groups_branch_id_branches_id_fk" FOREIGN KEY ("branch_id") REFERENCES "public"."branches"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "outbox" ADD CONSTRAINT "outbox_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "development_steps" ADD CONSTRAINT "development_steps_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "development_steps" ADD CONSTRAINT "development_steps_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "development_steps" ADD CONSTRAINT "development_steps_recorded_by_members_id_fk" FOREIGN KEY ("recorded_by") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "admins_user" ON "admins" USING btree ("tenant_id","platform","user_id");--> statement-breakpoint
 CREATE INDEX "audit_entity" ON "audit_log" USING btree ("tenant_id","entity","entity_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "branches_tenant_name" ON "branches" USING btree ("tenant_id","name");--> statement-breakpoint
@@ -164,4 +182,6 @@ CREATE UNIQUE INDEX "members_tenant_employee_no" ON "members" USING btree ("tena
 CREATE UNIQUE INDEX "party_groups_branch_name" ON "party_groups" USING btree ("branch_id","name");--> statement-breakpoint
 CREATE UNIQUE INDEX "tenants_platform_key" ON "tenants" USING btree ("platform","external_key");--> statement-breakpoint
 CREATE UNIQUE INDEX "job_runs_slot" ON "job_runs" USING btree ("job","slot");--> statement-breakpoint
-CREATE INDEX "outbox_due" ON "outbox" USING btree ("status","not_before");
+CREATE INDEX "outbox_due" ON "outbox" USING btree ("status","not_before");--> statement-breakpoint
+CREATE INDEX "development_steps_member" ON "development_steps" USING btree ("tenant_id","member_id","step");--> statement-breakpoint
+CREATE UNIQUE INDEX "development_steps_once_a_day" ON "development_steps" USING btree ("member_id","step","date");

@@ -1,3 +1,4 @@
 // One file per concern; each feature adds its own file here.
 export * from './core.ts';
 export * from './outbox.ts';
+export * from './development.ts';
