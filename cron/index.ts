@@ -1,10 +1,12 @@
 /** The schedule table. Each job lives in its own file; append new jobs to `allJobs`. */
 import { toUtcCron } from './cron-expr.ts';
+import { developmentReminders } from './development-reminders.ts';
 import { inboxCleanup } from './inbox-cleanup.ts';
 import type { Job } from './job.ts';
 
 export const allJobs: Job[] = [
   inboxCleanup,
+  developmentReminders,
 ];
 
 export function jobByName(name: string, jobs: readonly Job[] = allJobs): Job | undefined {
