@@ -17,8 +17,11 @@ export interface FakeFeishuOptions {
   botName?: string;
   /** Lifetime of issued tenant tokens (Feishu: 7200). */
   tokenTtlSeconds?: number;
-  /** Requests per second allowed per receiver (user or chat; Feishu: 5) and per app (Feishu: 50); false: none. */
-  rateLimit?: { perReceiver?: number; perApp?: number } | false;
+  /**
+   * Requests per second allowed per receiver (user or chat; Feishu: 5) and per app (Feishu: 50), and
+   * optionally per app over any 60 s (Feishu: 1000; off unless given); false: none.
+   */
+  rateLimit?: { perReceiver?: number; perApp?: number; perAppMinute?: number } | false;
   /** Milliseconds clock for rate limits, token expiry and uuid dedupe. */
   now?: () => number;
 }
@@ -106,13 +109,13 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
     return exp !== undefined && exp > now();
   }
 
-  /** 429 response headers if `keys` are over their limit, after recording this request. */
-  function rateLimited(keys: [string, number][]): number | undefined {
+  /** The reset seconds of a 429 if any of `keys` (key, limit, sliding window in ms) is full; else records this request. */
+  function rateLimited(keys: [string, number, number][]): number | undefined {
     const t = now();
-    for (const [key, limit] of keys) {
-      const recent = (windows.get(key) ?? []).filter((x) => t - x < 1000);
+    for (const [key, limit, windowMs] of keys) {
+      const recent = (windows.get(key) ?? []).filter((x) => t - x < windowMs);
       windows.set(key, recent);
-      if (recent.length >= limit) return Math.max(1, Math.ceil(((recent[0] ?? t) + 1000 - t) / 1000));
+      if (recent.length >= limit) return Math.max(1, Math.ceil(((recent[recent.length - limit] ?? t) + windowMs - t) / 1000));
     }
     for (const [key] of keys) windows.get(key)?.push(t);
     return undefined;
@@ -154,7 +157,11 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
     }
     if (limits) {
       const receiver = chatId ?? target.receiveId ?? target.replyTo ?? '?';
-      const reset = rateLimited([[`r:${receiver}`, limits.perReceiver], ['app', limits.perApp]]);
+      const reset = rateLimited([
+        [`r:${receiver}`, limits.perReceiver, 1000],
+        ['app', limits.perApp, 1000],
+        ...(limits.perAppMinute ? [['app-minute', limits.perAppMinute, 60_000] as [string, number, number]] : []),
+      ]);
       if (reset !== undefined) {
         return send(res, 429, { code: 99991400, msg: 'request trigger frequency limit' }, { 'x-ogw-ratelimit-reset': String(reset) });
       }
