@@ -152,6 +152,52 @@ CREATE TABLE "development_steps" (
 	"recorded_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "meeting_attendance" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"tenant_id" integer NOT NULL,
+	"meeting_id" integer NOT NULL,
+	"member_id" integer NOT NULL,
+	"status" text NOT NULL,
+	"present" boolean,
+	"absence_reason" text
+);
+--> statement-breakpoint
+CREATE TABLE "meeting_responses" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"tenant_id" integer NOT NULL,
+	"meeting_id" integer NOT NULL,
+	"member_id" integer NOT NULL,
+	"answer" text NOT NULL,
+	"reason" text,
+	"answered_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "meetings" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"tenant_id" integer NOT NULL,
+	"branch_id" integer NOT NULL,
+	"party_group_id" integer,
+	"kind" text NOT NULL,
+	"status" text NOT NULL,
+	"held_at" timestamp with time zone NOT NULL,
+	"place" text,
+	"topic" text,
+	"host_name" text,
+	"recorder_id" integer,
+	"decisions" text,
+	"eligible_voters" integer,
+	"present_voters" integer,
+	"quorate" boolean,
+	"vote_item" text,
+	"in_favour" integer,
+	"passed" boolean,
+	"cancel_reason" text,
+	"created_by" integer,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"version" integer DEFAULT 1 NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "admins" ADD CONSTRAINT "admins_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "branches" ADD CONSTRAINT "branches_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -170,6 +216,17 @@ ALTER TABLE "outbox" ADD CONSTRAINT "outbox_tenant_id_tenants_id_fk" FOREIGN KEY
 ALTER TABLE "development_steps" ADD CONSTRAINT "development_steps_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "development_steps" ADD CONSTRAINT "development_steps_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "development_steps" ADD CONSTRAINT "development_steps_recorded_by_members_id_fk" FOREIGN KEY ("recorded_by") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "meeting_attendance" ADD CONSTRAINT "meeting_attendance_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "meeting_attendance" ADD CONSTRAINT "meeting_attendance_meeting_id_meetings_id_fk" FOREIGN KEY ("meeting_id") REFERENCES "public"."meetings"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "meeting_attendance" ADD CONSTRAINT "meeting_attendance_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "meeting_responses" ADD CONSTRAINT "meeting_responses_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "meeting_responses" ADD CONSTRAINT "meeting_responses_meeting_id_meetings_id_fk" FOREIGN KEY ("meeting_id") REFERENCES "public"."meetings"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "meeting_responses" ADD CONSTRAINT "meeting_responses_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "meetings" ADD CONSTRAINT "meetings_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "meetings" ADD CONSTRAINT "meetings_branch_id_branches_id_fk" FOREIGN KEY ("branch_id") REFERENCES "public"."branches"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "meetings" ADD CONSTRAINT "meetings_party_group_id_party_groups_id_fk" FOREIGN KEY ("party_group_id") REFERENCES "public"."party_groups"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "meetings" ADD CONSTRAINT "meetings_recorder_id_members_id_fk" FOREIGN KEY ("recorder_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "meetings" ADD CONSTRAINT "meetings_created_by_members_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "admins_user" ON "admins" USING btree ("tenant_id","platform","user_id");--> statement-breakpoint
 CREATE INDEX "audit_entity" ON "audit_log" USING btree ("tenant_id","entity","entity_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "branches_tenant_name" ON "branches" USING btree ("tenant_id","name");--> statement-breakpoint
@@ -184,4 +241,8 @@ CREATE UNIQUE INDEX "tenants_platform_key" ON "tenants" USING btree ("platform",
 CREATE UNIQUE INDEX "job_runs_slot" ON "job_runs" USING btree ("job","slot");--> statement-breakpoint
 CREATE INDEX "outbox_due" ON "outbox" USING btree ("status","not_before");--> statement-breakpoint
 CREATE INDEX "development_steps_member" ON "development_steps" USING btree ("tenant_id","member_id","step");--> statement-breakpoint
-CREATE UNIQUE INDEX "development_steps_once_a_day" ON "development_steps" USING btree ("member_id","step","date");
+CREATE UNIQUE INDEX "development_steps_once_a_day" ON "development_steps" USING btree ("member_id","step","date");--> statement-breakpoint
+CREATE UNIQUE INDEX "meeting_attendance_member" ON "meeting_attendance" USING btree ("meeting_id","member_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "meeting_responses_member" ON "meeting_responses" USING btree ("meeting_id","member_id");--> statement-breakpoint
+CREATE INDEX "meetings_branch_time" ON "meetings" USING btree ("tenant_id","branch_id","held_at");--> statement-breakpoint
+CREATE INDEX "meetings_status_time" ON "meetings" USING btree ("status","held_at");

@@ -2,3 +2,4 @@
 export * from './core.ts';
 export * from './outbox.ts';
 export * from './development.ts';
+export * from './meetings.ts';
