@@ -4,6 +4,7 @@ import { bindCommands } from './bind.ts';
 import { branchCommands } from './branch.ts';
 import { developCommands } from './develop.ts';
 import { helpCommand } from './help.ts';
+import { meetingCommands } from './meeting.ts';
 import { memberCommands } from './member.ts';
 
 /** Every command family, in the order help lists them. Each feature adds its array here. */
@@ -11,6 +12,7 @@ export const featureCommands: AnyCommand[] = [
   ...branchCommands,
   ...memberCommands,
   ...bindCommands,
+  ...meetingCommands,
   ...developCommands,
 ];
 
