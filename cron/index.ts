@@ -3,9 +3,15 @@ import { toUtcCron } from './cron-expr.ts';
 import { developmentReminders } from './development-reminders.ts';
 import { inboxCleanup } from './inbox-cleanup.ts';
 import type { Job } from './job.ts';
+import { meetingDeadlines } from './meeting-deadlines.ts';
+import { meetingNotices } from './meeting-notices.ts';
+import { meetingTerm } from './meeting-term.ts';
 
 export const allJobs: Job[] = [
   inboxCleanup,
+  meetingDeadlines,
+  meetingNotices,
+  meetingTerm,
   developmentReminders,
 ];
 
