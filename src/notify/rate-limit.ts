@@ -1,5 +1,8 @@
 /**
- * Token buckets for outbound sends, keyed per platform app and per recipient.
+ * Send limits for outbound messages, per platform app and per recipient, kept as sliding windows: a
+ * limit of n per second allows at most n sends in ANY 1 s window, which is how the platforms count
+ * (a token bucket of n refilling n/s lets nearly 2n through in one second after an idle spell, and
+ * each send past n is a 429).
  *
  * The limits are PER PROCESS: two instances draining the same database each get the full budget,
  * so a deployment running N senders should divide the numbers by N (see docs/operations.md).
@@ -8,11 +11,11 @@
  */
 
 export interface PlatformLimits {
-  /** Calls per second for the whole app (one bucket per platform). */
+  /** Calls in any 1 s for the whole app (one window per platform). */
   appPerSecond: number;
-  /** Optional app-wide limit over any sliding 60 s (Feishu: 1000/min besides 50/s). */
+  /** Optional app-wide limit over any 60 s (Feishu: 1000/min besides 50/s). */
   appPerMinute?: number;
-  /** Messages per second to one user or one chat. */
+  /** Messages in any 1 s to one user or one chat. */
   recipientPerSecond: number;
 }
 
@@ -34,8 +37,8 @@ const FALLBACK: PlatformLimits = { appPerSecond: 10, recipientPerSecond: 5 };
 
 export interface RateLimiter {
   /**
-   * Takes one token from every bucket the send touches and returns 0, or, when any bucket is empty,
-   * takes nothing and returns the milliseconds until all of them will have a token.
+   * Records one send in every window it touches and returns 0, or, when any window is full, records
+   * nothing and returns the milliseconds until all of them will have room.
    */
   tryTake(platform: string, recipientKey: string): number;
   /** Waits (with `sleep`) until `tryTake` succeeds. */
@@ -43,58 +46,46 @@ export interface RateLimiter {
   limitsFor(platform: string): PlatformLimits;
 }
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
-const EPS = 1e-9;
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** `now` is a millisecond clock (default `Date.now`); inject one to test refills exactly. */
+/** `now` is a millisecond clock (default `Date.now`); inject one to test exactly. */
 export function createRateLimiter(
   limits: Partial<RateLimits> = DEFAULT_LIMITS,
   now: () => number = Date.now,
 ): RateLimiter {
   const table: Record<string, PlatformLimits> = { ...DEFAULT_LIMITS };
   for (const [k, v] of Object.entries(limits)) if (v) table[k] = v;
-  const buckets = new Map<string, Bucket>();
-  /** Send times in the last minute per platform: the per-minute limit is a sliding window, exact for any 60 s. */
-  const minuteLog = new Map<string, number[]>();
+  /** Send times per window key, oldest first, pruned to the window. */
+  const logs = new Map<string, number[]>();
 
   const limitsFor = (platform: string) => table[platform] ?? FALLBACK;
 
-  /** Tokens available now in a bucket of `capacity` refilling `capacity` per second. */
-  const level = (key: string, capacity: number, t: number): Bucket => {
-    const b = buckets.get(key) ?? { tokens: capacity, at: t };
-    const refill = ((t - b.at) * capacity) / 1000;
-    return { tokens: Math.min(capacity, b.tokens + Math.max(0, refill)), at: t };
+  /** The sends of `key` still inside a window of `windowMs` ending at `t` (a send at t − windowMs has left it). */
+  const recent = (key: string, windowMs: number, t: number): number[] => {
+    const log = logs.get(key) ?? [];
+    while (log.length > 0 && log[0]! <= t - windowMs) log.shift();
+    return log;
   };
 
   const tryTake = (platform: string, recipientKey: string): number => {
     const t = now();
     const l = limitsFor(platform);
-    const wanted = [
-      { key: `app:${platform}`, capacity: l.appPerSecond },
-      { key: `to:${platform}:${recipientKey}`, capacity: l.recipientPerSecond },
-    ].map((s) => ({ ...s, bucket: level(s.key, s.capacity, t) }));
+    const windows = [
+      { key: `app:${platform}`, limit: l.appPerSecond, windowMs: 1000 },
+      { key: `to:${platform}:${recipientKey}`, limit: l.recipientPerSecond, windowMs: 1000 },
+      ...(l.appPerMinute ? [{ key: `min:${platform}`, limit: l.appPerMinute, windowMs: 60_000 }] : []),
+    ].map((w) => ({ ...w, limit: Math.max(1, Math.floor(w.limit)), log: recent(w.key, w.windowMs, t) }));
     let wait = 0;
-    for (const w of wanted) {
-      // The epsilon keeps float dust (0.9999…) from costing an extra millisecond.
-      if (w.bucket.tokens < 1 - EPS) wait = Math.max(wait, Math.ceil(((1 - w.bucket.tokens) * 1000) / w.capacity - EPS));
-    }
-    const log = minuteLog.get(platform) ?? [];
-    while (log.length > 0 && log[0]! <= t - 60_000) log.shift();
-    if (l.appPerMinute && log.length >= l.appPerMinute) wait = Math.max(wait, log[log.length - l.appPerMinute]! + 60_000 - t);
+    // Room comes when the send `limit` places from the end leaves the window.
+    for (const w of windows) if (w.log.length >= w.limit) wait = Math.max(wait, w.log[w.log.length - w.limit]! + w.windowMs - t);
     if (wait > 0) return wait;
-    for (const w of wanted) buckets.set(w.key, { tokens: w.bucket.tokens - 1, at: t });
-    if (l.appPerMinute) {
-      log.push(t);
-      minuteLog.set(platform, log);
+    for (const w of windows) {
+      w.log.push(t);
+      logs.set(w.key, w.log);
     }
-    // A full bucket is the same as no bucket; forget idle recipients so the map stays small.
-    if (buckets.size > 10_000) {
-      for (const [k, b] of buckets) if (k.startsWith('to:') && t - b.at > 60_000) buckets.delete(k);
+    // An empty window is the same as none; forget idle recipients so the map stays small.
+    if (logs.size > 10_000) {
+      for (const [k, log] of logs) if (k.startsWith('to:') && (log.length === 0 || log[log.length - 1]! <= t - 1000)) logs.delete(k);
     }
     return 0;
   };

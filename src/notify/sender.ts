@@ -18,7 +18,7 @@ export interface SenderOptions {
   db: Db;
   senders: PlatformSender[];
   log: Logger;
-  /** Business clock: due times, backoff, quiet hours. Token buckets use `rateLimiter`'s own clock. */
+  /** Business clock: due times, backoff, quiet hours. Rate limits use `rateLimiter`'s own clock. */
   now?: () => Date;
   tz?: string;
   limits?: Partial<RateLimits>;

@@ -7,17 +7,36 @@ describe('rate limiter', () => {
     expect(DEFAULT_LIMITS.dingtalk).toEqual({ appPerSecond: 20, recipientPerSecond: 5 });
   });
 
-  it('allows a burst of 5 to one user, then one every 200 ms', () => {
+  it('allows 5 to one user in any second; the 6th waits until the first has left the window', () => {
     let t = 0;
     const rl = createRateLimiter(undefined, () => t);
     for (let i = 0; i < 5; i++) expect(rl.tryTake('feishu', 'user:a')).toBe(0);
-    expect(rl.tryTake('feishu', 'user:a')).toBe(200);
-    t += 199;
+    expect(rl.tryTake('feishu', 'user:a')).toBe(1000);
+    t += 999;
     expect(rl.tryTake('feishu', 'user:a')).toBe(1);
     t += 1;
     expect(rl.tryTake('feishu', 'user:a')).toBe(0);
-    // Another recipient has its own bucket.
+    // Another recipient has its own window.
     expect(rl.tryTake('feishu', 'user:b')).toBe(0);
+  });
+
+  it('under a backlog no second ever holds more than the limit (a sliding-window server sees no 429)', () => {
+    let t = 0;
+    const rl = createRateLimiter(undefined, () => t);
+    const sent: number[] = [];
+    for (let i = 0; sent.length < 400; ) {
+      const wait = rl.tryTake('feishu', `user:${i % 100}`);
+      if (wait > 0) t += wait;
+      else {
+        sent.push(t);
+        i++;
+        t += 3; // a send takes a few ms
+      }
+    }
+    const busiest = Math.max(...sent.map((at) => sent.filter((x) => x <= at && at - x < 1000).length));
+    expect(busiest).toBe(50);
+    // …and the limit is used: 400 sends in 8 windows, the last opening at 7 s.
+    expect(sent.at(-1)!).toBeLessThan(7_200);
   });
 
   it('a refused take consumes nothing from the other buckets', () => {
@@ -49,7 +68,7 @@ describe('rate limiter', () => {
     const rl = createRateLimiter({ dingtalk: { appPerSecond: 20, recipientPerSecond: 2 } }, () => t);
     const sleep = async (ms: number) => { sleeps.push(ms); t += ms; };
     for (let i = 0; i < 4; i++) await rl.take('dingtalk', 'user:x', sleep);
-    expect(sleeps).toEqual([500, 500]);
+    expect(sleeps).toEqual([1000]);
   });
 
   it('an unknown platform gets a cautious fallback, not unlimited', () => {

@@ -103,7 +103,7 @@ describe('outbox sender', () => {
     expect(await s.drainOnce()).toMatchObject({ sent: 1 });
   });
 
-  it('waits for tokens instead of provoking 429s: 5 at once to one user, then one per 200 ms', async () => {
+  it('waits for room instead of provoking 429s: 5 at once to one user, the rest when the second is over', async () => {
     const c = clock(at('2026-12-01T09:00'));
     for (let i = 0; i < 8; i++) await put(`burst-${i}`, c.now(), { recipient: user('ou_same') });
     let t = 0;
@@ -115,8 +115,8 @@ describe('outbox sender', () => {
       sleep: async (ms) => { sleeps.push(ms); t += ms; },
     });
     expect(await s.drainOnce()).toMatchObject({ sent: 8 });
-    expect(feishu.calls.map((b) => b.length)).toEqual([5, 1, 1, 1]);
-    expect(sleeps).toEqual([200, 200, 200]);
+    expect(feishu.calls.map((b) => b.length)).toEqual([5, 3]);
+    expect(sleeps).toEqual([1000]);
     expect(feishu.sent.map((o) => o.dedupeKey)).toEqual([...Array(8).keys()].map((i) => `burst-${i}`));
   });
 
