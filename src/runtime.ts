@@ -95,8 +95,13 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     return result;
   };
 
-  const runAction = (msg: ChatMessage): Promise<Reply> =>
-    db.transaction(async (tx): Promise<Reply> => (await dispatch(msg, tx)) ?? { kind: 'text', text: '已处理。' });
+  const runAction = (msg: ChatMessage): Promise<Reply> => {
+    const work = db.transaction(async (tx): Promise<Reply> => (await dispatch(msg, tx)) ?? { kind: 'text', text: '已处理。' });
+    // A tap is answered after a few seconds even if its command still runs; the host must keep it alive
+    // (Workers' waitUntil) and not close the database under it. Its failure is the caller's to report.
+    deferrer.defer(work.then(() => undefined, () => undefined));
+    return work;
+  };
 
   const notify = async (item: Parameters<typeof enqueue>[1]) => {
     await enqueue(db, item, { now: now(), tz });
