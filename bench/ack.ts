@@ -4,6 +4,7 @@
  * (open loop) for latency. Also yields the idle and loaded memory of the server.
  */
 import { startFakeFeishu } from '../test/fakes/feishu-server.ts';
+import { bundleServer } from './bundle.ts';
 import { runLoad, startApp, startBaseline, type Bench } from './harness.ts';
 import type { LoadResult } from './load.ts';
 import { waitQuiet } from './processes.ts';
@@ -26,6 +27,8 @@ export interface AckFigures {
   idleMiB: number;
   /** Peak RSS of the server over the full-load and half-load runs. */
   loadedPeakMiB: number;
+  /** The same server bundled and run on plain node (what tsx costs), at full load. */
+  bundled?: { startMs: number; idleMiB: number; peakMiB: number; app: Throughput } | { skipped: string };
 }
 
 /** Quick runs settle on shorter windows: a tenth of a core over 300 ms is idle enough to go on. */
@@ -44,7 +47,7 @@ const poolSize = (b: Bench, ceiling: number) => Math.ceil(((b.settings.warmupMs 
 
 export async function ackBench(b: Bench): Promise<AckFigures> {
   const s = b.settings;
-  const ceiling = s.quick ? 3_000 : 6_000;
+  const ceiling = s.quick ? 3_000 : 4_000;
   const closed = (url: string, tag: string) => runLoad(b, {
     url: `${url}/feishu/events`, mode: 'closed', concurrency: s.concurrency, warmupMs: s.warmupMs, durationMs: s.ackMs,
     messages: messagePlan(tag, poolSize(b, ceiling), b.senders),
@@ -72,9 +75,27 @@ export async function ackBench(b: Bench): Promise<AckFigures> {
       messages: messagePlan(`half${b.db.kind}`, Math.ceil(((s.warmupMs + s.ackMs) / 1000) * rate) + 1, b.senders),
     });
     const loadedPeakMiB = app.peakMiB();
-    return { concurrency: s.concurrency, baseline: throughput(base), app: throughput(full), half: { ...throughput(half), rate }, idleMiB, loadedPeakMiB };
+    await app.stop();
+    return {
+      concurrency: s.concurrency, baseline: throughput(base), app: throughput(full), half: { ...throughput(half), rate }, idleMiB, loadedPeakMiB,
+      ...(s.bundled ? { bundled: await bundledRun(b, fake.baseUrl, closed) } : {}),
+    };
   } finally {
     await app.stop();
     await fake.close();
+  }
+}
+
+async function bundledRun(b: Bench, fakeUrl: string, closed: (url: string, tag: string) => Promise<LoadResult>): Promise<AckFigures['bundled']> {
+  const bundle = await bundleServer();
+  if ('skipped' in bundle) return bundle;
+  const app = await startApp(b, `bundled-${b.db.kind}`, fakeUrl, bundle.path);
+  try {
+    await waitQuiet(app, 15_000, quietWindow(b));
+    const idleMiB = app.rssMiB();
+    const full = await closed(app.url, `bundled${b.db.kind}`);
+    return { startMs: app.startMs, idleMiB, peakMiB: app.peakMiB(), app: throughput(full) };
+  } finally {
+    await app.stop();
   }
 }

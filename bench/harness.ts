@@ -32,6 +32,8 @@ export interface Settings {
   burstMs: number;
   /** Distinct senders the load is spread over. */
   senders: number;
+  /** Also measure the server bundled on plain node (what the tsx loader costs). */
+  bundled: boolean;
 }
 
 export interface Bench {
@@ -71,11 +73,12 @@ export async function markJobsRun(db: BenchDb, jobs: readonly { name: string; cr
   if (rows.length) await db.use((h) => h.db.insert(jobRuns).values(rows).onConflictDoNothing());
 }
 
-export async function startApp(b: Bench, name: string, feishuBaseUrl: string): Promise<ServerProcess> {
+/** The real server: `src/node.ts` through tsx, as `npm start` runs it, or a prebuilt bundle on plain node. */
+export async function startApp(b: Bench, name: string, feishuBaseUrl: string, bundle?: string): Promise<ServerProcess> {
   await b.db.release();
   const p = await startServer({
     name,
-    script: join(root, 'src/node.ts'),
+    args: bundle ? [bundle] : ['--import', 'tsx', join(root, 'src/node.ts')],
     logPath: join(b.logDir, `${name}.log`),
     env: {
       ...b.db.env,
@@ -94,7 +97,7 @@ export async function startApp(b: Bench, name: string, feishuBaseUrl: string): P
 
 export async function startBaseline(b: Bench, name: string): Promise<ServerProcess> {
   await b.db.release();
-  const p = await startServer({ name, script: join(root, 'bench/baseline-server.ts'), logPath: join(b.logDir, `${name}.log`), env: { ...b.db.env } });
+  const p = await startServer({ name, args: ['--import', 'tsx', join(root, 'bench/baseline-server.ts')], logPath: join(b.logDir, `${name}.log`), env: { ...b.db.env } });
   b.starts.push({ name, ms: p.startMs });
   return p;
 }

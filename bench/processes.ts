@@ -1,6 +1,7 @@
 /**
- * Servers under test run as child processes (`node --import tsx <script>`, one process, so its pid is
- * the one measured): start time to the first `/healthz` 200, resident memory and CPU from /proc.
+ * Servers under test run as child processes (`node --import tsx <script>`: one process, so its pid is
+ * the one measured; `npm start`'s `tsx` CLI would put a second process in front): start time to the
+ * first `/healthz` 200, resident memory and CPU from /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, readFileSync } from 'node:fs';
@@ -45,7 +46,8 @@ export function httpStatus(url: string, timeoutMs = 2_000): Promise<number> {
 
 export async function startServer(opts: {
   name: string;
-  script: string;
+  /** Node's arguments: the script, after any flags. */
+  args: string[];
   env: Record<string, string>;
   logPath: string;
   timeoutMs?: number;
@@ -54,7 +56,7 @@ export async function startServer(opts: {
   const url = `http://127.0.0.1:${port}`;
   const fd = openSync(opts.logPath, 'a');
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', opts.script], {
+  const child: ChildProcess = spawn(process.execPath, opts.args, {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...opts.env, PORT: String(port) },
     stdio: ['ignore', fd, fd],
   });

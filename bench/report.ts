@@ -122,6 +122,12 @@ export function renderTables(run: RunInfo): string {
     ['server peak RSS, webhook load', a((x) => `${mib(x.loadedPeakMiB)} ${ok(x.loadedPeakMiB < 200)}`), '< 200 MB'],
     ['server peak RSS, burst', b((x) => `${mib(x.peakMiB)} ${ok(x.peakMiB < 200)}`), '< 200 MB'],
     ['start → /healthz 200', (x) => x.starts.filter((s) => s.name.startsWith('server')).map((s) => sec(s.ms)).join(', ') || undefined, ''],
+    ['same server bundled, plain node: start / idle / peak RSS / full load', a((x) => {
+      const u = x.bundled;
+      if (!u) return '—';
+      if ('skipped' in u) return `skipped: ${u.skipped}`;
+      return `${sec(u.startMs)} / ${mib(u.idleMiB)} / ${mib(u.peakMiB)} / ${num(u.app.rps)} req/s (p99 ${ms(u.app.lat.p99)})`;
+    }), 'diagnostic'],
     ['data set', (x) => x.generated ? `${Object.entries(x.generated.rows).map(([k, v]) => `${k} ${num(v)}`).join(', ')}; built in ${sec(x.generated.ms)}` : undefined, ''],
   ]));
   return out.join('\n\n');

@@ -1,6 +1,6 @@
 // npm run bench            full sizes on Postgres (DATABASE_URL) and PGlite; writes bench/results.md
 // npm run bench:quick      the same harness at small sizes (under a minute); writes to the temp dir
-// Options: --only postgres|pglite, --out <file>, and sizes: --tenants --branches --members --burst
+// Options: --only postgres|pglite, --out <file>, --bundled (also time the server bundled on plain node), and sizes: --tenants --branches --members --burst
 //          --burst-seconds --seconds (measured seconds of each webhook run) --concurrency --senders
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,11 +16,11 @@ import { sweepBench } from './sweeps.ts';
 
 const FULL: Settings = {
   quick: false, tenants: 10, branches: 1000, members: 100_000, groupsPerBranch: 3,
-  concurrency: 32, warmupMs: 2_000, ackMs: 10_000, burst: 10_000, burstMs: 10_000, senders: 2_000,
+  concurrency: 32, warmupMs: 2_000, ackMs: 10_000, burst: 10_000, burstMs: 10_000, senders: 2_000, bundled: true,
 };
 const QUICK: Settings = {
   quick: true, tenants: 2, branches: 20, members: 1_000, groupsPerBranch: 3,
-  concurrency: 16, warmupMs: 300, ackMs: 1_500, burst: 200, burstMs: 2_000, senders: 200,
+  concurrency: 16, warmupMs: 300, ackMs: 1_500, burst: 200, burstMs: 2_000, senders: 200, bundled: false,
 };
 
 const FLAGS: Record<string, keyof Settings> = {
@@ -40,6 +40,7 @@ function parseArgs(argv: string[]) {
       return v;
     };
     if (a === '--quick') continue;
+    else if (a === '--bundled') settings.bundled = true;
     else if (a === '--only') {
       const v = value();
       if (v !== 'postgres' && v !== 'pglite') throw new Error('--only takes postgres or pglite');
@@ -103,15 +104,17 @@ async function main(): Promise<number> {
     else skipped.push('Postgres (DATABASE_URL is not set)');
   }
   if (only !== 'postgres') kinds.push('pglite');
-  const dbs: DbFigures[] = [];
-  for (const kind of kinds) dbs.push(await benchOne(kind, settings, logDir));
-
-  const run: RunInfo = {
-    settings, command: `npm run ${settings.quick ? 'bench:quick' : 'bench'}${process.argv.slice(2).filter((a) => a !== '--quick').map((a) => ` ${a}`).join('')}`,
-    startedAt, finishedAt: new Date(), loadBefore, loadAfter: loadNow(), dbs, skipped,
-  };
   const target = out ?? (settings.quick ? join(tmpdir(), 'pba-bench-quick.md') : fileURLToPath(new URL('./results.md', import.meta.url)));
-  writeFileSync(target, renderReport(run, findingsOf(existsSync(target) ? readFileSync(target, 'utf8') : undefined)));
+  const findings = findingsOf(existsSync(target) ? readFileSync(target, 'utf8') : undefined);
+  const command = `npm run ${settings.quick ? 'bench:quick' : 'bench'}${process.argv.slice(2).filter((a) => a !== '--quick').map((a) => ` ${a}`).join('')}`;
+  const dbs: DbFigures[] = [];
+  const report = (): RunInfo => ({ settings, command, startedAt, finishedAt: new Date(), loadBefore, loadAfter: loadNow(), dbs, skipped });
+  for (const kind of kinds) {
+    dbs.push(await benchOne(kind, settings, logDir));
+    // Written after each database, so a long run cut short still leaves what it measured.
+    writeFileSync(target, renderReport(report(), findings));
+  }
+  const run = report();
   console.log(renderTables(run));
   const { failures, misses } = verdicts(run);
   for (const m of misses) console.log(`missed: ${m}`);
