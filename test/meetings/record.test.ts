@@ -6,18 +6,17 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, meetings } from '../../db/schema/index.ts';
 import { createTestBot, type TestBot } from '../helpers/runtime.ts';
-import { seed, type Seeded } from './seed.ts';
+import { seed } from './seed.ts';
 
 // The clock stays at Wednesday 2026-12-02 10:00 (Asia/Shanghai).
 describe('会议 登记 / 更正 / 台账 / 导出 through the console', () => {
   let bot: TestBot;
-  let s: Seeded;
   const exportsDir = mkdtempSync(join(tmpdir(), 'pba-meetings-'));
   beforeAll(async () => {
     process.env.EXPORTS_DIR = exportsDir;
     bot = await createTestBot();
     const fifth = ['吴一', '郑二', '冯三', '陈四', '褚五', '卫六', '蒋七', '沈八'].map((name) => ({ name }));
-    s = await seed(bot, {
+    await seed(bot, {
       第一党支部: [
         { name: '张三', roles: ['书记'] }, { name: '李四' }, { name: '王五', roles: ['组织委员'] },
         { name: '赵六', status: '预备党员' }, { name: '钱七', roles: ['党小组长'], group: '第一党小组' }, { name: '孙八', group: '第一党小组' },
