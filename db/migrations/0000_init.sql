@@ -198,6 +198,51 @@ CREATE TABLE "meetings" (
 	"version" integer DEFAULT 1 NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "talks" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"tenant_id" integer NOT NULL,
+	"branch_id" integer NOT NULL,
+	"host_id" integer NOT NULL,
+	"guest_id" integer NOT NULL,
+	"status" text NOT NULL,
+	"scheduled_at" timestamp with time zone,
+	"proposed_at" timestamp with time zone,
+	"confirmed_at" timestamp with time zone,
+	"place" text,
+	"reason" text,
+	"must_talk" boolean DEFAULT false NOT NULL,
+	"decline_reason" text,
+	"held_at" timestamp with time zone,
+	"notes" text,
+	"follow_ups" text,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"version" integer DEFAULT 1 NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "anon_counters" (
+	"tenant_id" integer PRIMARY KEY NOT NULL,
+	"last" integer DEFAULT 0 NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "anon_handles" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"tenant_id" integer NOT NULL,
+	"handle" integer NOT NULL,
+	"purpose" text NOT NULL,
+	"lookup" text NOT NULL,
+	"sealed" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "anon_quota" (
+	"tenant_id" integer NOT NULL,
+	"bucket" text NOT NULL,
+	"day" date NOT NULL,
+	"used" integer DEFAULT 0 NOT NULL,
+	CONSTRAINT "anon_quota_tenant_id_bucket_pk" PRIMARY KEY("tenant_id","bucket")
+);
+--> statement-breakpoint
 ALTER TABLE "admins" ADD CONSTRAINT "admins_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "branches" ADD CONSTRAINT "branches_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -227,6 +272,13 @@ ALTER TABLE "meetings" ADD CONSTRAINT "meetings_branch_id_branches_id_fk" FOREIG
 ALTER TABLE "meetings" ADD CONSTRAINT "meetings_party_group_id_party_groups_id_fk" FOREIGN KEY ("party_group_id") REFERENCES "public"."party_groups"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "meetings" ADD CONSTRAINT "meetings_recorder_id_members_id_fk" FOREIGN KEY ("recorder_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "meetings" ADD CONSTRAINT "meetings_created_by_members_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "talks" ADD CONSTRAINT "talks_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "talks" ADD CONSTRAINT "talks_branch_id_branches_id_fk" FOREIGN KEY ("branch_id") REFERENCES "public"."branches"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "talks" ADD CONSTRAINT "talks_host_id_members_id_fk" FOREIGN KEY ("host_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "talks" ADD CONSTRAINT "talks_guest_id_members_id_fk" FOREIGN KEY ("guest_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "anon_counters" ADD CONSTRAINT "anon_counters_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "anon_handles" ADD CONSTRAINT "anon_handles_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "anon_quota" ADD CONSTRAINT "anon_quota_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "admins_user" ON "admins" USING btree ("tenant_id","platform","user_id");--> statement-breakpoint
 CREATE INDEX "audit_entity" ON "audit_log" USING btree ("tenant_id","entity","entity_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "branches_tenant_name" ON "branches" USING btree ("tenant_id","name");--> statement-breakpoint
@@ -245,4 +297,10 @@ CREATE UNIQUE INDEX "development_steps_once_a_day" ON "development_steps" USING 
 CREATE UNIQUE INDEX "meeting_attendance_member" ON "meeting_attendance" USING btree ("meeting_id","member_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "meeting_responses_member" ON "meeting_responses" USING btree ("meeting_id","member_id");--> statement-breakpoint
 CREATE INDEX "meetings_branch_time" ON "meetings" USING btree ("tenant_id","branch_id","held_at");--> statement-breakpoint
-CREATE INDEX "meetings_status_time" ON "meetings" USING btree ("status","held_at");
+CREATE INDEX "meetings_status_time" ON "meetings" USING btree ("status","held_at");--> statement-breakpoint
+CREATE INDEX "talks_due" ON "talks" USING btree ("status","scheduled_at");--> statement-breakpoint
+CREATE INDEX "talks_host" ON "talks" USING btree ("tenant_id","host_id");--> statement-breakpoint
+CREATE INDEX "talks_guest" ON "talks" USING btree ("tenant_id","guest_id");--> statement-breakpoint
+CREATE INDEX "talks_branch_held" ON "talks" USING btree ("branch_id","held_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "anon_handles_number" ON "anon_handles" USING btree ("tenant_id","handle");--> statement-breakpoint
+CREATE UNIQUE INDEX "anon_handles_lookup" ON "anon_handles" USING btree ("tenant_id","purpose","lookup");

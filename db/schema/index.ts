@@ -3,3 +3,5 @@ export * from './core.ts';
 export * from './outbox.ts';
 export * from './development.ts';
 export * from './meetings.ts';
+export * from './talks.ts';
+export * from './anon.ts';
