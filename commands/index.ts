@@ -6,6 +6,7 @@ import { developCommands } from './develop.ts';
 import { helpCommand } from './help.ts';
 import { meetingCommands } from './meeting.ts';
 import { memberCommands } from './member.ts';
+import { talkCommands } from './talk.ts';
 
 /** Every command family, in the order help lists them. Each feature adds its array here. */
 export const featureCommands: AnyCommand[] = [
@@ -13,6 +14,7 @@ export const featureCommands: AnyCommand[] = [
   ...memberCommands,
   ...bindCommands,
   ...meetingCommands,
+  ...talkCommands,
   ...developCommands,
 ];
 
