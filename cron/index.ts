@@ -6,6 +6,8 @@ import type { Job } from './job.ts';
 import { meetingDeadlines } from './meeting-deadlines.ts';
 import { meetingNotices } from './meeting-notices.ts';
 import { meetingTerm } from './meeting-term.ts';
+import { talkCoverageReminder } from './talk-coverage.ts';
+import { talkReminders } from './talk-reminders.ts';
 
 export const allJobs: Job[] = [
   inboxCleanup,
@@ -13,6 +15,8 @@ export const allJobs: Job[] = [
   meetingNotices,
   meetingTerm,
   developmentReminders,
+  talkReminders,
+  talkCoverageReminder,
 ];
 
 export function jobByName(name: string, jobs: readonly Job[] = allJobs): Job | undefined {
