@@ -7,6 +7,7 @@ import { helpCommand } from './help.ts';
 import { meetingCommands } from './meeting.ts';
 import { memberCommands } from './member.ts';
 import { talkCommands } from './talk.ts';
+import { anonCommands } from './anon.ts';
 
 /** Every command family, in the order help lists them. Each feature adds its array here. */
 export const featureCommands: AnyCommand[] = [
@@ -15,6 +16,7 @@ export const featureCommands: AnyCommand[] = [
   ...bindCommands,
   ...meetingCommands,
   ...talkCommands,
+  ...anonCommands,
   ...developCommands,
 ];
 
