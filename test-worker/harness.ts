@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { openDb, type DbHandle } from '../db/client.ts';
 import { runMigrations } from '../db/migrate.ts';
+import { databaseUrlFor } from '../test/helpers/pg-names.ts';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WRANGLER = join(ROOT, 'node_modules/.bin/wrangler');
@@ -106,9 +107,8 @@ export async function createWorkerDb(adminUrl: string): Promise<{ url: string; h
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists "${name}" with (force)`);
   await admin.unsafe(`create database "${name}"`);
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  if (!u.password) u.password = 'local';
+  const u = new URL(databaseUrlFor(adminUrl, name));
+  if (!u.password) u.password = 'local'; // see startWranglerDev
   const url = u.toString();
   const handle = await openDb({ databaseUrl: url, max: 2 });
   await runMigrations(handle);

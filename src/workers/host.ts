@@ -6,6 +6,8 @@
  * - There is no background loop. A webhook answers first; processing the inbox row and draining the
  *   outbox happen in `ctx.waitUntil` within a time budget. Every Cron Trigger runs its jobs, then
  *   processes leftover inbox rows and drains due outbox rows, so retries and quiet-hour holds go out.
+ * - Cloudflare types are written out structurally (the parts used), so the Node typecheck needs no
+ *   @cloudflare/workers-types.
  * - Feishu calls go through a fetch-based HttpInstance rather than the SDK's axios.
  */
 import postgres from 'postgres';
@@ -13,7 +15,7 @@ import { fromPostgres, type DbHandle } from '../../db/client.ts';
 import { jobsForUtcCron } from '../../cron/index.ts';
 import { runJob } from '../../cron/runner.ts';
 import { configureAnonKey } from '../anon/key.ts';
-import { loadConfig, secretsOf } from '../config.ts';
+import { ConfigError, loadConfig, secretsOf } from '../config.ts';
 import { trackedDeferrer } from '../defer.ts';
 import { createLogger, type LogSink } from '../log.ts';
 import { fetchHttpInstance } from '../platforms/feishu/fetch-http.ts';
@@ -53,7 +55,7 @@ export interface WorkerOptions {
 
 export function hyperdriveDb(env: Env): DbHandle {
   const url = env.HYPERDRIVE?.connectionString;
-  if (!url) throw new Error('the HYPERDRIVE binding is missing: add [[hyperdrive]] to wrangler.toml (see README)');
+  if (!url) throw new ConfigError('the HYPERDRIVE binding is missing: add [[hyperdrive]] to wrangler.toml (see README)');
   return fromPostgres(postgres(url, { ...HYPERDRIVE_CLIENT_OPTIONS, onnotice: () => {} }));
 }
 
@@ -73,14 +75,15 @@ export function createWorker(opts: WorkerOptions = {}) {
     return createRuntime({ config, handle: openDb(env), log, deferrer, feishuHttp, now: opts.now });
   }
 
-  /** Runs `work`, then whatever the request deferred, then drains the outbox for a bounded time; always closes the client. */
-  async function finish(runtime: Runtime, work: () => Promise<unknown>, drain: boolean): Promise<void> {
+  /**
+   * After the response (or the jobs): whatever the invocation deferred, then the outbox for what is left
+   * of the budget. Always closes the client.
+   */
+  async function finish(runtime: Runtime, drain: boolean): Promise<void> {
+    const deadline = Date.now() + budget;
     try {
-      await work();
       await runtime.deferrer.settle();
-      if (!drain) return;
-      const deadline = Date.now() + budget;
-      while (Date.now() < deadline) {
+      while (drain && Date.now() < deadline) {
         const r = await runtime.sender.drainOnce();
         if (r.sent + r.retried + r.failed + r.deferred === 0) break;
       }
@@ -97,7 +100,9 @@ export function createWorker(opts: WorkerOptions = {}) {
       try {
         runtime = open(env);
       } catch (err) {
-        sink(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'worker is misconfigured', error: String((err as Error)?.message ?? err) }));
+        // Only our own configuration messages are logged: another error's text might quote the connection string.
+        const error = err instanceof ConfigError ? err.message : (err as Error)?.name ?? 'error';
+        sink(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'worker is misconfigured', error }));
         return Response.json({ error: 'service misconfigured' }, { status: 500 });
       }
       let response: Response | undefined;
@@ -107,11 +112,11 @@ export function createWorker(opts: WorkerOptions = {}) {
       } finally {
         // Only an accepted webhook (a verified POST) has something to send; health checks and rejected requests do not.
         const drain = request.method === 'POST' && response !== undefined && response.ok;
-        ctx.waitUntil(finish(runtime, async () => {}, drain));
+        ctx.waitUntil(finish(runtime, drain));
       }
     },
 
-    async scheduled(controller: ScheduledEvent, env: Env, ctx: WorkerContext): Promise<void> {
+    async scheduled(controller: ScheduledEvent, env: Env, _ctx: WorkerContext): Promise<void> {
       const runtime = open(env);
       const { config, log, handle } = runtime;
       const now = new Date(controller.scheduledTime);
@@ -121,11 +126,16 @@ export function createWorker(opts: WorkerOptions = {}) {
           cron: controller.cron,
         });
       }
-      ctx.waitUntil(finish(runtime, async () => {
+      // Awaited, not handed to waitUntil: the event then lasts as long as its jobs, however long a job over
+      // many branches takes, instead of depending on the grace period after the handler returns.
+      try {
         const deps = { db: handle.db, tz: config.timezone, log, config };
         for (const job of jobs) await runJob(job, now, deps);
         await runtime.processPending();
-      }, true));
+      } catch (err) {
+        log.error('scheduled run failed', { cron: controller.cron, error: err });
+      }
+      await finish(runtime, true);
     },
   };
 }
