@@ -107,20 +107,32 @@ export function rateLine(r: number | null): string {
   return r === null ? '—' : `${bar(r)} ${percent(r)}`;
 }
 
+/** Per meeting kind, the earliest held meeting worth reading; kinds left out are not needed. */
+export type SinceByKind = Partial<Record<MeetingKind, Date>>;
+
 /**
- * How far back held meetings must be read for `meetingOutlook`: the current period of each
- * cadence, or the previous one while it counts as recently missed.
+ * How far back held meetings of each kind must be read for `meetingOutlook`: the current period of
+ * the kind's cadence, or the previous one while it counts as recently missed.
  */
-export function outlookSince(cadences: Cadences, now: Date, tz: string): Date {
-  let since = now;
-  for (const cadence of new Set(Object.values(cadences))) {
+export function outlookSince(cadences: Cadences, now: Date, tz: string): SinceByKind {
+  const out: SinceByKind = {};
+  for (const [kind, cadence] of Object.entries(cadences) as [MeetingKind, Cadences[MeetingKind]][]) {
     if (cadence === 'none') continue;
     const current = periodOf(cadence, now, tz);
     const previous = previousPeriod(current, tz);
-    const start = now.getTime() - previous.end.getTime() <= MISSED_DAYS * DAY_MS ? previous.start : current.start;
-    if (start < since) since = start;
+    out[kind] = now.getTime() - previous.end.getTime() <= MISSED_DAYS * DAY_MS ? previous.start : current.start;
   }
-  return since;
+  return out;
+}
+
+/** Per kind, the earlier of two reading limits (a kind in either is kept). */
+export function mergeSince(a: SinceByKind, b: SinceByKind): SinceByKind {
+  const out: SinceByKind = { ...a };
+  for (const [kind, d] of Object.entries(b) as [MeetingKind, Date][]) {
+    const had = out[kind];
+    out[kind] = had && had < d ? had : d;
+  }
+  return out;
 }
 
 export interface DueItem {
@@ -170,15 +182,15 @@ export interface MonthCompliance {
   missing: RequiredMeeting[];
 }
 
-/** Earliest start among the periods (any cadence in use) that close with `month`. */
-export function closingSince(cadences: Cadences, month: Period, tz: string): Date {
-  let since = month.start;
-  for (const cadence of new Set(Object.values(cadences))) {
+/** Per kind whose period closes with `month`, that period's start: what `monthCompliance` reads. */
+export function closingSince(cadences: Cadences, month: Period, tz: string): SinceByKind {
+  const out: SinceByKind = {};
+  for (const [kind, cadence] of Object.entries(cadences) as [MeetingKind, Cadences[MeetingKind]][]) {
     if (cadence === 'none') continue;
     const p = periodOf(cadence, month.start, tz);
-    if (p.end.getTime() === month.end.getTime() && p.start < since) since = p.start;
+    if (p.end.getTime() === month.end.getTime()) out[kind] = p.start;
   }
-  return since;
+  return out;
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { periodFromKey } from '../../src/domain/calendar.ts';
 import { defaultCadences, requiredMeetings, type HeldMeeting } from '../../src/domain/meetings.ts';
 import {
-  SUMMARY_GRACE_MS, bar, closingSince, hasNews, isoWeekKey, meetingOutlook, monthCompliance, nextMoment, outlookSince,
+  SUMMARY_GRACE_MS, bar, closingSince, hasNews, isoWeekKey, meetingOutlook, mergeSince, monthCompliance, nextMoment, outlookSince,
   percent, rateLine, scheduledMoment, share, weekOf, weeklyDue, type WeekSignals,
 } from '../../src/summary/figures.ts';
 
@@ -101,12 +101,20 @@ describe('meetings due next and recently missed', () => {
     expect(early.dueNext.find((d) => d.kind === '支部党员大会')?.lastDay).toBe('2026-03-31');
   });
 
-  it('reads held meetings only as far back as the outlook needs', () => {
-    expect(outlookSince(defaultCadences, at('2026-11-27T17:00:00'), SH)).toEqual(at('2026-01-01T00:00:00'));
-    expect(outlookSince({ ...defaultCadences, 组织生活会: 'none', 民主评议党员: 'none' }, at('2026-11-27T17:00:00'), SH))
-      .toEqual(at('2026-10-01T00:00:00'));
-    // In January the previous year counts as recently missed.
-    expect(outlookSince(defaultCadences, at('2027-01-15T12:00:00'), SH)).toEqual(at('2026-01-01T00:00:00'));
+  it('reads held meetings of each kind only as far back as the outlook needs', () => {
+    const nov = outlookSince(defaultCadences, at('2026-11-27T17:00:00'), SH);
+    expect(nov).toEqual({
+      支部党员大会: at('2026-10-01T00:00:00'), 支部委员会: at('2026-10-01T00:00:00'), 党小组会: at('2026-10-01T00:00:00'),
+      党课: at('2026-10-01T00:00:00'), 主题党日: at('2026-10-01T00:00:00'),
+      组织生活会: at('2026-01-01T00:00:00'), 民主评议党员: at('2026-01-01T00:00:00'),
+    });
+    expect(outlookSince({ ...defaultCadences, 党课: 'none' }, at('2026-11-27T17:00:00'), SH).党课).toBeUndefined();
+    // In the first days of a month the month before still counts; in January, the year before.
+    expect(outlookSince(defaultCadences, at('2026-12-20T12:00:00'), SH).主题党日).toEqual(at('2026-11-01T00:00:00'));
+    expect(outlookSince(defaultCadences, at('2027-01-15T12:00:00'), SH).组织生活会).toEqual(at('2026-01-01T00:00:00'));
+    expect(outlookSince(defaultCadences, at('2026-11-20T12:00:00'), SH).支部党员大会).toEqual(at('2026-10-01T00:00:00'));
+    expect(mergeSince({ 党课: at('2026-10-01T00:00:00') }, { 党课: at('2026-07-01T00:00:00'), 主题党日: at('2026-11-01T00:00:00') }))
+      .toEqual({ 党课: at('2026-07-01T00:00:00'), 主题党日: at('2026-11-01T00:00:00') });
   });
 });
 
@@ -129,10 +137,13 @@ describe('monthly compliance', () => {
     expect([nov.due, nov.held]).toEqual([2, 0]); // the 党员大会 in November counts for Q4, not for November
   });
 
-  it('reads back to the start of the longest period closing with the month', () => {
-    expect(closingSince(defaultCadences, periodFromKey('2026-12', SH)!, SH)).toEqual(at('2026-01-01T00:00:00'));
-    expect(closingSince(defaultCadences, periodFromKey('2026-09', SH)!, SH)).toEqual(at('2026-07-01T00:00:00'));
-    expect(closingSince(defaultCadences, periodFromKey('2026-11', SH)!, SH)).toEqual(at('2026-11-01T00:00:00'));
+  it('reads each kind back to the start of its period closing with the month, and skips the others', () => {
+    const month = at('2026-11-01T00:00:00');
+    expect(closingSince(defaultCadences, periodFromKey('2026-11', SH)!, SH)).toEqual({ 支部委员会: month, 党小组会: month, 主题党日: month });
+    expect(closingSince(defaultCadences, periodFromKey('2026-09', SH)!, SH)).toMatchObject({
+      支部党员大会: at('2026-07-01T00:00:00'), 党课: at('2026-07-01T00:00:00'), 主题党日: at('2026-09-01T00:00:00'),
+    });
+    expect(closingSince(defaultCadences, periodFromKey('2026-12', SH)!, SH).组织生活会).toEqual(at('2026-01-01T00:00:00'));
   });
 });
 
