@@ -8,6 +8,7 @@ import { meetingCommands } from './meeting.ts';
 import { memberCommands } from './member.ts';
 import { talkCommands } from './talk.ts';
 import { anonCommands } from './anon.ts';
+import { summaryCommands } from './summary.ts';
 
 /** Every command family, in the order help lists them. Each feature adds its array here. */
 export const featureCommands: AnyCommand[] = [
@@ -18,6 +19,7 @@ export const featureCommands: AnyCommand[] = [
   ...talkCommands,
   ...anonCommands,
   ...developCommands,
+  ...summaryCommands,
 ];
 
 /** The registry of all commands plus `帮助`; throws at start if two commands share a name or alias. */

@@ -8,6 +8,8 @@ import { meetingNotices } from './meeting-notices.ts';
 import { meetingTerm } from './meeting-term.ts';
 import { talkCoverageReminder } from './talk-coverage.ts';
 import { talkReminders } from './talk-reminders.ts';
+import { weeklySummary } from './weekly-summary.ts';
+import { monthlyScorecard } from './monthly-scorecard.ts';
 
 export const allJobs: Job[] = [
   inboxCleanup,
@@ -17,6 +19,8 @@ export const allJobs: Job[] = [
   developmentReminders,
   talkReminders,
   talkCoverageReminder,
+  weeklySummary,
+  monthlyScorecard,
 ];
 
 export function jobByName(name: string, jobs: readonly Job[] = allJobs): Job | undefined {
