@@ -201,9 +201,10 @@ export function parseArgs<A extends ArgsSpec, O extends OptionsSpec>(
   env: ParseEnv,
 ): ParseResult<A, O> {
   const fail = (error: string) => ({ ok: false as const, error });
+  const entries = Object.entries(spec.args ?? {});
+  tokens = undeclaredOptionsAsText(tokens, entries, spec.options ?? {});
   const words = tokens.words;
   const args: Record<string, unknown> = {};
-  const entries = Object.entries(spec.args ?? {});
   let i = 0;
   for (let k = 0; k < entries.length; k++) {
     const [id, a] = entries[k]!;
@@ -278,4 +279,26 @@ export function parseArgs<A extends ArgsSpec, O extends OptionsSpec>(
 function mentionAt(tokens: Tokens, wordIndex: number): number | undefined {
   const k = tokens.mentionWords.indexOf(wordIndex);
   return k < 0 ? undefined : k;
+}
+
+/**
+ * In a command that ends with free text, a `key:` the command does not declare is part of that
+ * text (`匿名 我想说：…`), not a mistyped option: put it back where it stood.
+ */
+function undeclaredOptionsAsText(tokens: Tokens, entries: Array<[string, Arg<unknown>]>, options: OptionsSpec): Tokens {
+  const last = entries[entries.length - 1];
+  if (!last || last[1].kind !== 'rest' || !tokens.optionWords?.length) return tokens;
+  const declared = new Set(Object.values(options).flatMap((o) => o.keys.map(foldCase)));
+  const undeclared = tokens.optionWords.filter((o) => !declared.has(foldCase(o.key)));
+  if (!undeclared.length) return tokens;
+  const words = [...tokens.words];
+  let mentionWords = [...tokens.mentionWords];
+  const opts = { ...tokens.options };
+  // Last first, so each insertion leaves the positions of the earlier ones as they were.
+  for (const o of [...undeclared].reverse()) {
+    words.splice(o.at, 0, o.text);
+    mentionWords = mentionWords.map((m) => (m >= o.at ? m + 1 : m));
+    delete opts[o.key];
+  }
+  return { ...tokens, words, options: opts, mentionWords, optionWords: tokens.optionWords.filter((o) => declared.has(foldCase(o.key))) };
 }

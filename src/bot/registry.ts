@@ -61,6 +61,7 @@ export function createRegistry(commands: readonly AnyCommand[]): Registry {
         options: { ...tokens.options },
         mentions: [...tokens.mentions],
         mentionWords: tokens.mentionWords.map((i) => i - n),
+        optionWords: tokens.optionWords?.map((o) => ({ ...o, at: Math.max(0, o.at - n) })),
         raw: tokens.raw,
       };
       return { command: hit.command, rest, matched: tokens.words.slice(0, n) };

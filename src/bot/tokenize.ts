@@ -26,6 +26,11 @@ export interface Tokens {
   mentions: string[];
   /** `mentionWords[i]` is the index in `words` of `mentions[i]`. */
   mentionWords: number[];
+  /**
+   * Each option as typed and the index in `words` it stood before, so a command whose free text
+   * happens to contain `key:` (`匿名 我想说：…`) can take it back as text.
+   */
+  optionWords?: Array<{ key: string; text: string; at: number }>;
   /** The line exactly as passed in. */
   raw: string;
 }
@@ -54,18 +59,21 @@ function readBare(line: string, i: number): { text: string; end: number } {
 }
 
 export function tokenize(line: string): Tokens {
-  const out: Tokens = { words: [], options: {}, mentions: [], mentionWords: [], raw: line };
+  const out: Tokens = { words: [], options: {}, mentions: [], mentionWords: [], optionWords: [], raw: line };
   const lex = lexemes(line);
   for (let k = 0; k < lex.length; k++) {
     const l = lex[k]!;
     if (l.key !== undefined) {
       let value = l.text;
+      let typed = l.raw;
       const next = lex[k + 1];
       if (value === '' && !l.valueQuoted && next && next.key === undefined) {
         value = next.text;
+        typed = `${l.raw} ${next.raw}`;
         k++;
       }
       out.options[l.key] = value;
+      out.optionWords!.push({ key: l.key, text: typed, at: out.words.length });
       continue;
     }
     if (!l.quoted && l.text.length > 1 && l.text.startsWith('@')) {
@@ -84,6 +92,8 @@ export function tokenize(line: string): Tokens {
 
 interface Lexeme {
   text: string;
+  /** The lexeme exactly as it stood in the line. */
+  raw: string;
   quoted: boolean;
   /** Set for a `key:value` lexeme; `text` is then the value. */
   key?: string;
@@ -102,7 +112,7 @@ function lexemes(line: string): Lexeme[] {
     }
     if (c in QUOTES) {
       const q = readQuoted(line, i);
-      out.push({ text: q.text, quoted: true });
+      out.push({ text: q.text, raw: line.slice(i, q.end), quoted: true });
       i = q.end;
       continue;
     }
@@ -112,11 +122,11 @@ function lexemes(line: string): Lexeme[] {
       const next = line[at];
       if (next !== undefined && next in QUOTES) {
         const q = readQuoted(line, at);
-        out.push({ text: q.text, quoted: false, key: m[1]!, valueQuoted: true });
+        out.push({ text: q.text, raw: line.slice(i, q.end), quoted: false, key: m[1]!, valueQuoted: true });
         i = q.end;
       } else {
         const b = readBare(line, at);
-        out.push({ text: b.text, quoted: false, key: m[1]!, valueQuoted: false });
+        out.push({ text: b.text, raw: line.slice(i, b.end), quoted: false, key: m[1]!, valueQuoted: false });
         i = b.end;
       }
       continue;
@@ -125,11 +135,11 @@ function lexemes(line: string): Lexeme[] {
     const sep = c === '@' ? b.text.search(MENTION_SEPARATOR) : -1;
     if (sep > 1) {
       // `@张三,@李四`: a list separator ends a mention; what follows is the next token.
-      out.push({ text: b.text.slice(0, sep), quoted: false });
+      out.push({ text: b.text.slice(0, sep), raw: b.text.slice(0, sep), quoted: false });
       i += sep + 1;
       continue;
     }
-    out.push({ text: b.text, quoted: false });
+    out.push({ text: b.text, raw: b.text, quoted: false });
     i = b.end;
   }
   return out;

@@ -147,7 +147,6 @@ describe('parseArgs', () => {
     ['明天下午3点', '缺少“会议类型”'],
     ['明天下午3点 支委会', '缺少选项“主题:会议主题”'],
     ['明天下午3点 支部大会 主题:x', '“会议类型”应为以下之一：支委会、党员大会、党小组会、党课，您输入的是“支部大会”'],
-    ['明天下午3点 支委会 主题:x 地点:会议室', '未知选项“地点”，可用选项：主题/topic、缺席、人数'],
     ['明天下午3点 支委会 主题:x TOPIC:y', '选项“主题”和“TOPIC”重复了，请只写一个'],
     ['明天下午3点 支委会 主题:x 人数:-1', '“到会人数”应为不小于 0 的整数，您输入的是“-1”'],
     ['明天下午3点 支委会 主题:“”', '“会议主题”不能为空'],
@@ -198,5 +197,25 @@ describe('parseArgs', () => {
   it('long input is clipped in errors', () => {
     const r = parseArgs({ args: { n: arg.int('数量') } }, tok('x'.repeat(100)), env);
     expect(r.ok ? '' : r.error).toBe(`“数量”应为整数，您输入的是“${'x'.repeat(30)}…”`);
+  });
+});
+
+describe('free text that contains key: pairs', () => {
+  const note = { args: { who: arg.text('对象'), text: arg.rest('内容') }, options: { reason: option('原因', arg.text('原因').optional()) } };
+  const env = { now: new Date('2026-12-02T02:00:00Z'), tz: 'Asia/Shanghai' };
+  const parse = (line: string) => parseArgs(note, tokenize(normalize(line)), env);
+
+  it('keeps an undeclared key: as text, in place, in a command ending with free text', () => {
+    expect(parse('张三 我想说：工作太忙 谢谢')).toMatchObject({ ok: true, value: { who: '张三', text: '我想说:工作太忙 谢谢' } });
+    expect(parse('张三 第一 备注:甲 时间:乙 最后')).toMatchObject({ ok: true, value: { text: '第一 备注:甲 时间:乙 最后' } });
+  });
+
+  it('still reads a declared option as an option', () => {
+    expect(parse('张三 内容 原因:岗位变动')).toMatchObject({ ok: true, value: { text: '内容', reason: '岗位变动' } });
+  });
+
+  it('still refuses an unknown option in a command without free text', () => {
+    const r = parseArgs({ args: { who: arg.text('对象') } }, tokenize('张三 地点:会议室'), env);
+    expect(r.ok).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { normalize } from '../../src/bot/normalize.ts';
 import { tokenize } from '../../src/bot/tokenize.ts';
 
 const t = (line: string) => {
-  const { raw: _raw, ...rest } = tokenize(normalize(line));
+  const { raw: _raw, optionWords: _optionWords, ...rest } = tokenize(normalize(line));
   return rest;
 };
 
@@ -61,6 +61,13 @@ describe('tokenize', () => {
     expect(r.words).toEqual(words);
     expect(r.mentions).toEqual(mentions);
     expect(r.mentionWords).toEqual(mentionWords);
+  });
+
+  it('remembers where each option stood and how it was typed', () => {
+    expect(tokenize('a 主题:“x y” b 原因: 病假 c').optionWords).toEqual([
+      { key: '主题', text: '主题:“x y”', at: 1 },
+      { key: '原因', text: '原因: 病假', at: 2 },
+    ]);
   });
 
   it('keeps the line as raw', () => {
