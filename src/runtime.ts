@@ -98,7 +98,11 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   };
 
   const runAction = (msg: ChatMessage): Promise<Reply> => {
-    const work = db.transaction(async (tx): Promise<Reply> => (await dispatch(msg, tx)) ?? { kind: 'text', text: '已处理。' });
+    // Recorded under its event id in the same transaction: a replayed or redelivered tap runs nothing twice.
+    const work = db.transaction(async (tx): Promise<Reply> => {
+      if ((await recordHandled(tx, msg, now())) === 'duplicate') return { kind: 'text', text: '这个操作已经处理过了。' };
+      return (await dispatch(msg, tx)) ?? { kind: 'text', text: '已处理。' };
+    });
     // A tap is answered after a few seconds even if its command still runs; the host must keep it alive
     // (Workers' waitUntil) and not close the database under it. Its failure is the caller's to report.
     deferrer.defer(work.then(() => undefined, () => undefined));

@@ -14,11 +14,38 @@ export function inboxKey(msg: Pick<ChatMessage, 'platform' | 'tenantKey' | 'mess
 
 /** Durably records a verified message. A redelivery or replay of the same message id is a duplicate. */
 export async function acceptMessage(db: Db, msg: ChatMessage): Promise<'accepted' | 'duplicate'> {
+  const m = storable(msg);
   const inserted = await db.insert(inbox)
-    .values({ dedupeKey: inboxKey(msg), platform: msg.platform, message: toJson(msg) })
+    .values({ dedupeKey: inboxKey(m), platform: m.platform, message: toJson(m) })
     .onConflictDoNothing()
     .returning({ id: inbox.id });
   return inserted.length ? 'accepted' : 'duplicate';
+}
+
+/**
+ * Marks a message handled at once (a card tap, answered synchronously) inside the caller's transaction;
+ * 'duplicate' when the same message id was seen before, so a replayed tap runs nothing twice.
+ */
+export async function recordHandled(tx: Db, msg: ChatMessage, now: Date): Promise<'accepted' | 'duplicate'> {
+  const inserted = await tx.insert(inbox)
+    .values({ dedupeKey: inboxKey(storable(msg)), platform: msg.platform, message: null, status: 'done', processedAt: now })
+    .onConflictDoNothing()
+    .returning({ id: inbox.id });
+  return inserted.length ? 'accepted' : 'duplicate';
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The message with every string made storable: Postgres text and jsonb refuse NUL and unpaired
+ * surrogates, and a refused insert would fail the webhook forever. NUL is dropped, a lone surrogate
+ * becomes U+FFFD.
+ */
+export function storable<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/\u0000/g, '').replace(LONE_SURROGATE, '\uFFFD') as T;
+  if (value instanceof Date || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(storable) as T;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;
 }
 
 const INTERNAL_ERROR_REPLY: Reply = { kind: 'text', text: '抱歉，处理这条消息时出现内部错误，管理员会查看日志。请稍后再试。' };
