@@ -8,7 +8,9 @@ export type InboundOutcome =
   | 'duplicate'
   /** Not ingested; a polite notice was enqueued (or could not be addressed). */
   | 'noticed'
-  | 'ignored';
+  | 'ignored'
+  /** Not a robot message at all (wrong shape or types): the HTTP route answers 400. */
+  | 'malformed';
 
 /**
  * Decodes, then hands the message to the durable core. Resolves only once the core has durably
@@ -41,7 +43,7 @@ export async function handleRobotCallback(
         reason: decoded.reason,
         detail: decoded.detail,
       });
-      return 'ignored';
+      return decoded.reason === 'invalid-shape' ? 'malformed' : 'ignored';
     }
   }
 }

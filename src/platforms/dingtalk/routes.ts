@@ -64,6 +64,7 @@ export function createDingTalkRoutes(opts: DingTalkRoutesOptions): Hono {
       }
       try {
         const outcome = await handleRobotCallback(raw, { ingest: opts.ingest, notify: opts.notify, log, now: now() });
+        if (outcome === 'malformed') return c.json({ error: 'not a robot message' }, 400);
         return c.json({ ok: true, outcome }, 200);
       } catch (err) {
         // The core could not record it: say so, so the message is not silently acknowledged.

@@ -46,7 +46,7 @@ export function decodeMessageEvent(event: unknown, ctx: EventContext): MessageDe
   const messageId = str(message.message_id);
   const chatId = str(message.chat_id);
   const openId = str(senderId.open_id);
-  const tenantKey = ctx.tenantKey ?? str(sender.tenant_key);
+  const tenantKey = str(ctx.tenantKey) ?? str(sender.tenant_key);
   if (!messageId || !chatId || !openId || !tenantKey) return { kind: 'ignored', reason: 'malformed' };
   if (sender.sender_type !== undefined && sender.sender_type !== 'user') {
     return { kind: 'ignored', reason: 'not_from_user' };

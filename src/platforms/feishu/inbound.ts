@@ -68,37 +68,39 @@ export interface CardCallbackResponse {
 
 /**
  * Handles one event. Resolves once anything durable is done (the message is in the inbox, the bot-added
- * hook has run); rejects if that failed, so the caller can make Feishu deliver it again.
+ * hook has run); rejects if that failed, so the caller can make Feishu deliver it again. Resolves
+ * `malformed` for an authentic body that lacks what every such event has (the webhook answers 400).
  */
 export async function handleFeishuEvent(
   eventType: string | undefined,
   tenantKey: string | undefined,
   event: unknown,
   deps: FeishuInboundDeps,
-): Promise<void> {
+): Promise<'handled' | 'malformed'> {
   if (eventType === EVENT_MESSAGE) {
     const botOpenId = deps.botOpenId ? await within(deps.botOpenId(), BOT_INFO_WAIT_MS).catch(() => undefined) : undefined;
     const decoded = decodeMessageEvent(event, { tenantKey, now: deps.now(), botOpenId });
     if (decoded.kind === 'ignored') {
       deps.log.debug('feishu message ignored', { reason: decoded.reason, messageType: decoded.messageType });
-      return;
+      return decoded.reason === 'malformed' ? 'malformed' : 'handled';
     }
     const { message } = decoded;
     const result = await deps.ingest(message);
     deps.log.info('feishu message received', { messageId: message.messageId, chat: message.chat.kind, result });
-    return;
+    return 'handled';
   }
   if (eventType === EVENT_BOT_ADDED) {
     const info = decodeBotAdded(event, tenantKey);
     if (!info) {
       deps.log.warn('feishu bot-added event without chat id');
-      return;
+      return 'malformed';
     }
     await deps.onBotAdded(info);
     deps.log.info('feishu bot added to chat', { chatId: info.chatId });
-    return;
+    return 'handled';
   }
   deps.log.debug('feishu event ignored', { eventType });
+  return 'handled';
 }
 
 const refuse = (content: string): CardCallbackResponse => ({ toast: { type: 'error', content } });

@@ -63,12 +63,17 @@ export function createFeishuRoutes(opts: FeishuRoutesOptions): Hono {
       log.info('feishu v1 event ignored');
       return c.json({});
     }
+    let outcome: Awaited<ReturnType<typeof handleFeishuEvent>>;
     try {
-      await handleFeishuEvent(req.header.event_type, req.header.tenant_key, req.event, deps);
+      outcome = await handleFeishuEvent(req.header.event_type, req.header.tenant_key, req.event, deps);
     } catch (e) {
       // Not acknowledged: Feishu delivers the event again (15 s, 5 min, 1 h, 6 h).
       log.error('feishu event failed', { eventType: req.header.event_type, error: e });
       return c.json({ error: 'internal error' }, 500);
+    }
+    if (outcome === 'malformed') {
+      log.warn('feishu event malformed', { eventType: req.header.event_type });
+      return c.json({ error: 'malformed event' }, 400);
     }
     return c.json({});
   });

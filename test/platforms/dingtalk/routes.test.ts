@@ -117,10 +117,10 @@ describe('POST /dingtalk/events', () => {
     expect(await res.text()).not.toContain('database');
   });
 
-  it('a valid JSON body that is not a robot message is ignored with 200', async () => {
+  it('a valid JSON body that is not a robot message is refused with 400', async () => {
     const t = setup();
     const res = await t.post(JSON.stringify({ hello: 'world' }), signedHeaders(SECRET, NOW));
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(400);
     expect(t.ingestCalls).toEqual([]);
   });
 });
