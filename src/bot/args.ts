@@ -95,6 +95,8 @@ function rangeText(min?: number, max?: number): string {
   return max !== undefined ? `不大于 ${max} 的整数` : '整数';
 }
 
+const INT4_MAX = 2_147_483_647;
+
 export const arg = {
   /** One word (quote it to include spaces). */
   text: (label: string, opts: { max?: number } = {}): Arg<string> =>
@@ -104,10 +106,12 @@ export const arg = {
   rest: (label: string, opts: { max?: number } = {}): Arg<string> =>
     make({ kind: 'rest', label, expects: '一段文字', parse: textParse(opts.max) }),
 
+  /** Never outside the 32-bit range: ids and counts go to integer columns, where more would be a database error. */
   int: (label: string, { min, max }: { min?: number; max?: number } = {}): Arg<number> =>
     simple('int', rangeText(min, max), (s) => {
       const n = /^[+-]?\d{1,15}$/.test(s) ? Number(s) : NaN;
-      return Number.isNaN(n) || (min !== undefined && n < min) || (max !== undefined && n > max) ? null : n;
+      if (Number.isNaN(n) || n > INT4_MAX || n < -INT4_MAX - 1) return null;
+      return (min !== undefined && n < min) || (max !== undefined && n > max) ? null : n;
     })(label),
 
   /** Amount in 元 with at most 2 decimals → integer fen. */
