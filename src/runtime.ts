@@ -51,6 +51,9 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** Inbox rows processed per pass of the processing loop. */
+export const INBOX_BATCH = 100;
+
 /** Wires the database, dispatcher, inbox, outbox sender and platform adapters; used by every host. */
 export function createRuntime(opts: RuntimeOptions): Runtime {
   const { config, handle, log } = opts;
@@ -70,7 +73,8 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
 
   let processing: Promise<number> | undefined;
   let again = false;
-  // One processing loop per process; a message arriving meanwhile is picked up by a second pass.
+  // One processing loop per process; a message arriving meanwhile is picked up by a second pass, and a
+  // full batch means more are waiting (a burst): go on rather than leave them to the 30 s recovery.
   const processPending = async (): Promise<number> => {
     if (processing) {
       again = true;
@@ -80,7 +84,9 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       let total = 0;
       do {
         again = false;
-        total += await processInbox({ db, handle: dispatch, log, now, tz });
+        const n = await processInbox({ db, handle: dispatch, log, now, tz, limit: INBOX_BATCH });
+        total += n;
+        if (n >= INBOX_BATCH) again = true;
       } while (again);
       return total;
     })().finally(() => {
