@@ -9,6 +9,7 @@ import { memberCommands } from './member.ts';
 import { talkCommands } from './talk.ts';
 import { anonCommands } from './anon.ts';
 import { summaryCommands } from './summary.ts';
+import { appealCommands } from './appeal.ts';
 
 /** Every command family, in the order help lists them. Each feature adds its array here. */
 export const featureCommands: AnyCommand[] = [
@@ -20,6 +21,7 @@ export const featureCommands: AnyCommand[] = [
   ...anonCommands,
   ...developCommands,
   ...summaryCommands,
+  ...appealCommands,
 ];
 
 /** The registry of all commands plus `帮助`; throws at start if two commands share a name or alias. */

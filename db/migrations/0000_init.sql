@@ -243,6 +243,100 @@ CREATE TABLE "anon_quota" (
 	CONSTRAINT "anon_quota_tenant_id_bucket_pk" PRIMARY KEY("tenant_id","bucket")
 );
 --> statement-breakpoint
+CREATE TABLE "appeal_category_limits" (
+	"tenant_id" integer NOT NULL,
+	"category" text NOT NULL,
+	"accept_working_days" integer,
+	"urgent_accept_hours" integer,
+	"resolve_working_days" integer,
+	"complex_resolve_working_days" integer,
+	CONSTRAINT "appeal_category_limits_tenant_id_category_pk" PRIMARY KEY("tenant_id","category")
+);
+--> statement-breakpoint
+CREATE TABLE "appeal_counters" (
+	"tenant_id" integer NOT NULL,
+	"year" integer NOT NULL,
+	"last" integer DEFAULT 0 NOT NULL,
+	CONSTRAINT "appeal_counters_tenant_id_year_pk" PRIMARY KEY("tenant_id","year")
+);
+--> statement-breakpoint
+CREATE TABLE "appeal_drafts" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"tenant_id" integer NOT NULL,
+	"branch_id" integer NOT NULL,
+	"member_id" integer,
+	"anon_handle" integer,
+	"urgency" text DEFAULT 'normal' NOT NULL,
+	"content" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "appeal_events" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"tenant_id" integer NOT NULL,
+	"appeal_id" integer NOT NULL,
+	"at" timestamp with time zone NOT NULL,
+	"action" text NOT NULL,
+	"from_state" text,
+	"to_state" text,
+	"actor_id" integer,
+	"actor_label" text NOT NULL,
+	"note" text
+);
+--> statement-breakpoint
+CREATE TABLE "appeal_routes" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"tenant_id" integer NOT NULL,
+	"branch_id" integer NOT NULL,
+	"category" text NOT NULL,
+	"handler_id" integer,
+	"handler_role" text,
+	"updated_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "appeals" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"tenant_id" integer NOT NULL,
+	"branch_id" integer NOT NULL,
+	"year" integer NOT NULL,
+	"seq" integer NOT NULL,
+	"number" text NOT NULL,
+	"submitter_id" integer,
+	"anon_handle" integer,
+	"category" text NOT NULL,
+	"urgency" text DEFAULT 'normal' NOT NULL,
+	"complexity" text DEFAULT 'normal' NOT NULL,
+	"content" text NOT NULL,
+	"state" text NOT NULL,
+	"handler_id" integer,
+	"submitted_at" timestamp with time zone NOT NULL,
+	"accepted_at" timestamp with time zone,
+	"pauses" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"accept_by" timestamp with time zone NOT NULL,
+	"resolve_by" timestamp with time zone,
+	"escalations" text[] DEFAULT '{}'::text[] NOT NULL,
+	"round" integer DEFAULT 0 NOT NULL,
+	"resolved_at" timestamp with time zone,
+	"result" text,
+	"resolved_on_time" boolean,
+	"rating" integer,
+	"rating_comment" text,
+	"rated_at" timestamp with time zone,
+	"closed_at" timestamp with time zone,
+	"publish" boolean DEFAULT true NOT NULL,
+	"public_summary" text,
+	"version" integer DEFAULT 1 NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "workday_overrides" (
+	"tenant_id" integer NOT NULL,
+	"day" date NOT NULL,
+	"kind" text NOT NULL,
+	"note" text,
+	CONSTRAINT "workday_overrides_tenant_id_day_pk" PRIMARY KEY("tenant_id","day")
+);
+--> statement-breakpoint
 ALTER TABLE "admins" ADD CONSTRAINT "admins_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "branches" ADD CONSTRAINT "branches_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -279,6 +373,22 @@ ALTER TABLE "talks" ADD CONSTRAINT "talks_guest_id_members_id_fk" FOREIGN KEY ("
 ALTER TABLE "anon_counters" ADD CONSTRAINT "anon_counters_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "anon_handles" ADD CONSTRAINT "anon_handles_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "anon_quota" ADD CONSTRAINT "anon_quota_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "appeal_category_limits" ADD CONSTRAINT "appeal_category_limits_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "appeal_counters" ADD CONSTRAINT "appeal_counters_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "appeal_drafts" ADD CONSTRAINT "appeal_drafts_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "appeal_drafts" ADD CONSTRAINT "appeal_drafts_branch_id_branches_id_fk" FOREIGN KEY ("branch_id") REFERENCES "public"."branches"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "appeal_drafts" ADD CONSTRAINT "appeal_drafts_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "appeal_events" ADD CONSTRAINT "appeal_events_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "appeal_events" ADD CONSTRAINT "appeal_events_appeal_id_appeals_id_fk" FOREIGN KEY ("appeal_id") REFERENCES "public"."appeals"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "appeal_events" ADD CONSTRAINT "appeal_events_actor_id_members_id_fk" FOREIGN KEY ("actor_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "appeal_routes" ADD CONSTRAINT "appeal_routes_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "appeal_routes" ADD CONSTRAINT "appeal_routes_branch_id_branches_id_fk" FOREIGN KEY ("branch_id") REFERENCES "public"."branches"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "appeal_routes" ADD CONSTRAINT "appeal_routes_handler_id_members_id_fk" FOREIGN KEY ("handler_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "appeals" ADD CONSTRAINT "appeals_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "appeals" ADD CONSTRAINT "appeals_branch_id_branches_id_fk" FOREIGN KEY ("branch_id") REFERENCES "public"."branches"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "appeals" ADD CONSTRAINT "appeals_submitter_id_members_id_fk" FOREIGN KEY ("submitter_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "appeals" ADD CONSTRAINT "appeals_handler_id_members_id_fk" FOREIGN KEY ("handler_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "workday_overrides" ADD CONSTRAINT "workday_overrides_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "admins_user" ON "admins" USING btree ("tenant_id","platform","user_id");--> statement-breakpoint
 CREATE INDEX "audit_entity" ON "audit_log" USING btree ("tenant_id","entity","entity_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "branches_tenant_name" ON "branches" USING btree ("tenant_id","name");--> statement-breakpoint
@@ -303,4 +413,12 @@ CREATE INDEX "talks_host" ON "talks" USING btree ("tenant_id","host_id");--> sta
 CREATE INDEX "talks_guest" ON "talks" USING btree ("tenant_id","guest_id");--> statement-breakpoint
 CREATE INDEX "talks_branch_held" ON "talks" USING btree ("branch_id","held_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "anon_handles_number" ON "anon_handles" USING btree ("tenant_id","handle");--> statement-breakpoint
-CREATE UNIQUE INDEX "anon_handles_lookup" ON "anon_handles" USING btree ("tenant_id","purpose","lookup");
+CREATE UNIQUE INDEX "anon_handles_lookup" ON "anon_handles" USING btree ("tenant_id","purpose","lookup");--> statement-breakpoint
+CREATE INDEX "appeal_drafts_tenant" ON "appeal_drafts" USING btree ("tenant_id","created_at");--> statement-breakpoint
+CREATE INDEX "appeal_events_appeal" ON "appeal_events" USING btree ("appeal_id","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "appeal_routes_key" ON "appeal_routes" USING btree ("tenant_id","branch_id","category");--> statement-breakpoint
+CREATE UNIQUE INDEX "appeals_number" ON "appeals" USING btree ("tenant_id","year","seq");--> statement-breakpoint
+CREATE INDEX "appeals_open" ON "appeals" USING btree ("tenant_id","state");--> statement-breakpoint
+CREATE INDEX "appeals_branch_time" ON "appeals" USING btree ("branch_id","submitted_at");--> statement-breakpoint
+CREATE INDEX "appeals_handler" ON "appeals" USING btree ("handler_id");--> statement-breakpoint
+CREATE INDEX "appeals_submitter" ON "appeals" USING btree ("submitter_id");

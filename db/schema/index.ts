@@ -5,3 +5,4 @@ export * from './development.ts';
 export * from './meetings.ts';
 export * from './talks.ts';
 export * from './anon.ts';
+export * from './appeals.ts';
