@@ -10,6 +10,8 @@ import { talkCoverageReminder } from './talk-coverage.ts';
 import { talkReminders } from './talk-reminders.ts';
 import { weeklySummary } from './weekly-summary.ts';
 import { monthlyScorecard } from './monthly-scorecard.ts';
+import { appealBoard } from './appeal-board.ts';
+import { appealSla } from './appeal-sla.ts';
 
 export const allJobs: Job[] = [
   inboxCleanup,
@@ -21,6 +23,8 @@ export const allJobs: Job[] = [
   talkCoverageReminder,
   weeklySummary,
   monthlyScorecard,
+  appealSla,
+  appealBoard,
 ];
 
 export function jobByName(name: string, jobs: readonly Job[] = allJobs): Job | undefined {
