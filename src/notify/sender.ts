@@ -56,11 +56,19 @@ export class SenderSetupError extends Error {
 
 export const BACKOFF_BASE_MS = 2_000;
 export const BACKOFF_CAP_MS = 10 * 60_000;
+/**
+ * Transient failures are retried this often before a row is parked. With the backoff below the
+ * retries span at least an hour (at most about two), so a platform outage of that length loses nothing.
+ */
+export const DEFAULT_MAX_ATTEMPTS = 21;
 
-/** Exponential backoff with full jitter: uniform in [0, min(cap, base·2^(attempt−1))). */
+/**
+ * Exponential backoff with equal jitter: uniform in [c/2, c), c = min(cap, base·2^(attempt−1)). The
+ * floor keeps the total retry time predictable (full jitter could spend all attempts in seconds).
+ */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempt - 1));
-  return Math.floor(random() * ceiling);
+  const half = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempt - 1)) / 2;
+  return Math.floor(half + random() * half);
 }
 
 type Row = typeof outbox.$inferSelect;
@@ -76,7 +84,7 @@ export function createSender(opts: SenderOptions): Sender {
   const tz = opts.tz ?? 'Asia/Shanghai';
   const random = opts.random ?? Math.random;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const maxAttempts = opts.maxAttempts ?? 8;
+  const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const batchSize = opts.batchSize ?? 20;
   const pollMs = opts.pollMs ?? 1_000;
   const claimTtlMs = opts.claimTtlMs ?? 5 * 60_000;

@@ -44,11 +44,11 @@ describe('outbox sender', () => {
     expect(await s.drainOnce()).toEqual({ sent: 0, retried: 0, failed: 0, deferred: 0 });
   });
 
-  it('retries with exponential backoff and full jitter, then honours a longer server reset time', async () => {
-    expect(backoffMs(1, () => 0.5)).toBe(1_000);
-    expect(backoffMs(3, () => 0.5)).toBe(4_000);
+  it('retries with exponential backoff and equal jitter, then honours a longer server reset time', async () => {
+    expect(backoffMs(1, () => 0.5)).toBe(1_500);
+    expect(backoffMs(3, () => 0.5)).toBe(6_000);
     expect(backoffMs(30, () => 0.999999)).toBe(BACKOFF_CAP_MS - 1);
-    expect(backoffMs(4, () => 0)).toBe(0);
+    expect(backoffMs(4, () => 0)).toBe(8_000); // never less than half the step
 
     const c = clock(at('2026-12-01T09:00'));
     await put('r', c.now());
@@ -61,12 +61,12 @@ describe('outbox sender', () => {
     const s = createSender({ db: h.db, senders: [feishu], log: memoryLogger(), now: c.now, admins: [], random: () => 0.5, limits: BIG });
 
     expect(await s.drainOnce()).toMatchObject({ retried: 1 });
-    expect(await rowOf('r')).toMatchObject({ status: 'pending', attempts: 1, lastError: 'HTTP 500', notBefore: at('2026-12-01T09:00:01') });
-    c.advance(999);
+    expect(await rowOf('r')).toMatchObject({ status: 'pending', attempts: 1, lastError: 'HTTP 500', notBefore: at('2026-12-01T09:00:01.500') });
+    c.advance(1_499);
     expect(await s.drainOnce()).toMatchObject({ sent: 0, retried: 0 });
     c.advance(1);
     expect(await s.drainOnce()).toMatchObject({ retried: 1 });
-    // Backoff would be 0.5 × 4 s; the server said 30 s.
+    // Backoff would be 3 s; the server said 30 s.
     expect(await rowOf('r')).toMatchObject({ attempts: 2, notBefore: new Date(c.now().getTime() + 30_000) });
     c.advance(29_999);
     expect(await s.drainOnce()).toMatchObject({ sent: 0 });
@@ -139,6 +139,7 @@ describe('outbox sender', () => {
     expect(await s.drainOnce()).toMatchObject({ failed: 1, retried: 1 });
     expect(await rowOf('bad-user')).toMatchObject({ status: 'failed', attempts: 1 });
     expect((await rowOf('bad-user')).lastError).not.toContain(secret);
+    c.advance(1_000);
     await s.drainOnce();
     c.advance(60_000);
     expect(await s.drainOnce()).toMatchObject({ failed: 1 }); // third attempt of 'flaky'
