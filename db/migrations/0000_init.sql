@@ -337,6 +337,65 @@ CREATE TABLE "workday_overrides" (
 	CONSTRAINT "workday_overrides_tenant_id_day_pk" PRIMARY KEY("tenant_id","day")
 );
 --> statement-breakpoint
+CREATE TABLE "dues_paid_months" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"tenant_id" integer NOT NULL,
+	"member_id" integer NOT NULL,
+	"month" text NOT NULL,
+	"payment_id" integer NOT NULL,
+	"due_fen" integer NOT NULL,
+	"confirmed" boolean DEFAULT false NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "dues_payments" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"tenant_id" integer NOT NULL,
+	"branch_id" integer NOT NULL,
+	"member_id" integer NOT NULL,
+	"months" text[] NOT NULL,
+	"amount_fen" integer NOT NULL,
+	"due_fen" integer NOT NULL,
+	"note" text,
+	"status" text DEFAULT 'recorded' NOT NULL,
+	"recorded_by" integer NOT NULL,
+	"recorded_at" timestamp with time zone NOT NULL,
+	"confirmed_by" integer,
+	"confirmed_at" timestamp with time zone,
+	"cancelled_by" integer,
+	"cancel_reason" text,
+	"report_id" integer,
+	CONSTRAINT "dues_payments_separated" CHECK ("dues_payments"."confirmed_by" is null or "dues_payments"."confirmed_by" <> "dues_payments"."recorded_by"),
+	CONSTRAINT "dues_payments_amount_pos" CHECK ("dues_payments"."amount_fen" > 0)
+);
+--> statement-breakpoint
+CREATE TABLE "dues_profiles" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"tenant_id" integer NOT NULL,
+	"member_id" integer NOT NULL,
+	"category" text NOT NULL,
+	"base_fen" integer,
+	"fixed_fen" integer,
+	"amount_fen" integer NOT NULL,
+	"effective_month" text NOT NULL,
+	"note" text,
+	"set_by" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "dues_profiles_amount_nonneg" CHECK ("dues_profiles"."amount_fen" >= 0)
+);
+--> statement-breakpoint
+CREATE TABLE "dues_reports" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"tenant_id" integer NOT NULL,
+	"branch_id" integer NOT NULL,
+	"member_id" integer NOT NULL,
+	"note" text NOT NULL,
+	"months" text[],
+	"amount_fen" integer,
+	"status" text DEFAULT 'open' NOT NULL,
+	"payment_id" integer,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "admins" ADD CONSTRAINT "admins_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD CONSTRAINT "audit_log_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "branches" ADD CONSTRAINT "branches_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -389,6 +448,20 @@ ALTER TABLE "appeals" ADD CONSTRAINT "appeals_branch_id_branches_id_fk" FOREIGN 
 ALTER TABLE "appeals" ADD CONSTRAINT "appeals_submitter_id_members_id_fk" FOREIGN KEY ("submitter_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "appeals" ADD CONSTRAINT "appeals_handler_id_members_id_fk" FOREIGN KEY ("handler_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "workday_overrides" ADD CONSTRAINT "workday_overrides_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "dues_paid_months" ADD CONSTRAINT "dues_paid_months_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "dues_paid_months" ADD CONSTRAINT "dues_paid_months_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "dues_paid_months" ADD CONSTRAINT "dues_paid_months_payment_id_dues_payments_id_fk" FOREIGN KEY ("payment_id") REFERENCES "public"."dues_payments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "dues_payments" ADD CONSTRAINT "dues_payments_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "dues_payments" ADD CONSTRAINT "dues_payments_branch_id_branches_id_fk" FOREIGN KEY ("branch_id") REFERENCES "public"."branches"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "dues_payments" ADD CONSTRAINT "dues_payments_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "dues_payments" ADD CONSTRAINT "dues_payments_recorded_by_members_id_fk" FOREIGN KEY ("recorded_by") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "dues_payments" ADD CONSTRAINT "dues_payments_confirmed_by_members_id_fk" FOREIGN KEY ("confirmed_by") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "dues_payments" ADD CONSTRAINT "dues_payments_cancelled_by_members_id_fk" FOREIGN KEY ("cancelled_by") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "dues_profiles" ADD CONSTRAINT "dues_profiles_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "dues_profiles" ADD CONSTRAINT "dues_profiles_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "dues_reports" ADD CONSTRAINT "dues_reports_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "dues_reports" ADD CONSTRAINT "dues_reports_branch_id_branches_id_fk" FOREIGN KEY ("branch_id") REFERENCES "public"."branches"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "dues_reports" ADD CONSTRAINT "dues_reports_member_id_members_id_fk" FOREIGN KEY ("member_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "admins_user" ON "admins" USING btree ("tenant_id","platform","user_id");--> statement-breakpoint
 CREATE INDEX "audit_entity" ON "audit_log" USING btree ("tenant_id","entity","entity_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "branches_tenant_name" ON "branches" USING btree ("tenant_id","name");--> statement-breakpoint
@@ -421,4 +494,11 @@ CREATE UNIQUE INDEX "appeals_number" ON "appeals" USING btree ("tenant_id","year
 CREATE INDEX "appeals_open" ON "appeals" USING btree ("tenant_id","state");--> statement-breakpoint
 CREATE INDEX "appeals_branch_time" ON "appeals" USING btree ("branch_id","submitted_at");--> statement-breakpoint
 CREATE INDEX "appeals_handler" ON "appeals" USING btree ("handler_id");--> statement-breakpoint
-CREATE INDEX "appeals_submitter" ON "appeals" USING btree ("submitter_id");
+CREATE INDEX "appeals_submitter" ON "appeals" USING btree ("submitter_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "dues_paid_months_member_month" ON "dues_paid_months" USING btree ("member_id","month");--> statement-breakpoint
+CREATE INDEX "dues_paid_months_payment" ON "dues_paid_months" USING btree ("payment_id");--> statement-breakpoint
+CREATE INDEX "dues_paid_months_month" ON "dues_paid_months" USING btree ("month","member_id");--> statement-breakpoint
+CREATE INDEX "dues_payments_member" ON "dues_payments" USING btree ("member_id");--> statement-breakpoint
+CREATE INDEX "dues_payments_branch" ON "dues_payments" USING btree ("branch_id","status");--> statement-breakpoint
+CREATE UNIQUE INDEX "dues_profiles_member_month" ON "dues_profiles" USING btree ("member_id","effective_month");--> statement-breakpoint
+CREATE INDEX "dues_reports_branch" ON "dues_reports" USING btree ("branch_id","status");

@@ -6,3 +6,4 @@ export * from './meetings.ts';
 export * from './talks.ts';
 export * from './anon.ts';
 export * from './appeals.ts';
+export * from './dues.ts';
