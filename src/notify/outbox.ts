@@ -130,40 +130,67 @@ export async function outboxStats(db: Db, opts: { now?: Date; errors?: number } 
 }
 
 /**
- * Queues many messages with multi-row inserts (`on conflict do nothing` on the dedupe key), for
- * jobs that notify thousands at once. Quiet hours are read per tenant unless given. Returns how
+ * Queues many messages in a few statements (`on conflict do nothing` on the dedupe key), for jobs
+ * that notify thousands at once: each chunk travels as one JSON parameter, which is several times
+ * faster than a multi-row VALUES list. Quiet hours are read per tenant unless given. Returns how
  * many rows were new.
  */
 export async function enqueueMany(
-  db: Db, items: readonly OutboxItem[], opts: EnqueueOptions & { chunkSize?: number },
+  db: Db, items: readonly OutboxItem[], opts: EnqueueOptions & { chunkSize?: number; concurrency?: number },
 ): Promise<number> {
   if (items.length === 0) return 0;
   const quietByTenant = opts.quietHours === undefined
     ? await quietHoursOf(db, items.flatMap((i) => (i.tenantId === undefined ? [] : [i.tenantId])))
     : undefined;
+  // Items of one batch mostly share kind, tenant and time; the zone arithmetic is worth caching.
+  const when = new Map<string, string>();
   const rows = items.map((item) => {
     const kind = item.kind ?? 'reminder';
-    const quiet = opts.quietHours !== undefined ? opts.quietHours
-      : (item.tenantId !== undefined ? quietByTenant?.get(item.tenantId) : undefined) ?? DEFAULT_SETTINGS.quietHours;
     const requested = item.notBefore && item.notBefore > opts.now ? item.notBefore : opts.now;
+    const key = `${kind}|${item.tenantId ?? ''}|${requested.getTime()}`;
+    let notBefore = when.get(key);
+    if (notBefore === undefined) {
+      const quiet = opts.quietHours !== undefined ? opts.quietHours
+        : (item.tenantId !== undefined ? quietByTenant?.get(item.tenantId) : undefined) ?? DEFAULT_SETTINGS.quietHours;
+      notBefore = deliveryTime(kind, requested, opts.tz, quiet).toISOString();
+      when.set(key, notBefore);
+    }
     return {
-      tenantId: item.tenantId ?? null,
+      tenant_id: item.tenantId ?? null,
       platform: item.recipient.platform,
       recipient: item.recipient,
       reply: item.reply,
-      inReplyTo: item.inReplyTo ?? null,
-      dedupeKey: item.dedupeKey,
+      in_reply_to: item.inReplyTo ?? null,
+      dedupe_key: item.dedupeKey,
       kind,
-      notBefore: deliveryTime(kind, requested, opts.tz, quiet),
+      not_before: notBefore,
     };
   });
-  const size = opts.chunkSize ?? 2000;
+  const size = opts.chunkSize ?? 5000;
+  const chunks: (typeof rows)[] = [];
+  for (let i = 0; i < rows.length; i += size) chunks.push(rows.slice(i, i + size));
+  const insertChunk = async (chunk: typeof rows): Promise<number> => {
+    const result: unknown = await db.execute(sql`with ins as (
+      insert into ${outbox} (tenant_id, platform, recipient, reply, in_reply_to, dedupe_key, kind, not_before)
+      select tenant_id, platform, recipient, reply, in_reply_to, dedupe_key, kind, not_before
+      from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as x(tenant_id integer, platform text,
+        recipient jsonb, reply jsonb, in_reply_to jsonb, dedupe_key text, kind text, not_before timestamptz)
+      on conflict (dedupe_key) do nothing
+      returning 1
+    ) select count(*)::int as n from ins`);
+    // postgres.js returns the rows, PGlite `{ rows }`.
+    const out = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { n: number }[];
+    return Number(out[0]?.n ?? 0);
+  };
+  // With a connection pool, a few chunks in flight keep both the database and this process busy.
   let inserted = 0;
-  for (let i = 0; i < rows.length; i += size) {
-    const done = await db.insert(outbox).values(rows.slice(i, i + size))
-      .onConflictDoNothing({ target: outbox.dedupeKey })
-      .returning({ id: outbox.id });
-    inserted += done.length;
-  }
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const n = await insertChunk(chunks[next++]!);
+      inserted += n;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 1, chunks.length)) }, worker));
   return inserted;
 }
