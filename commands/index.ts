@@ -3,6 +3,7 @@ import { createRegistry, type Registry } from '../src/bot/registry.ts';
 import { bindCommands } from './bind.ts';
 import { branchCommands } from './branch.ts';
 import { developCommands } from './develop.ts';
+import { duesCommands } from './dues.ts';
 import { helpCommand } from './help.ts';
 import { meetingCommands } from './meeting.ts';
 import { memberCommands } from './member.ts';
@@ -19,6 +20,7 @@ export const featureCommands: AnyCommand[] = [
   ...meetingCommands,
   ...talkCommands,
   ...anonCommands,
+  ...duesCommands,
   ...developCommands,
   ...summaryCommands,
   ...appealCommands,
