@@ -1,6 +1,8 @@
 /** The schedule table. Each job lives in its own file; append new jobs to `allJobs`. */
 import { toUtcCron } from './cron-expr.ts';
 import { developmentReminders } from './development-reminders.ts';
+import { duesAnnualReport } from './dues-annual-report.ts';
+import { duesReminders } from './dues-reminders.ts';
 import { inboxCleanup } from './inbox-cleanup.ts';
 import type { Job } from './job.ts';
 import { meetingDeadlines } from './meeting-deadlines.ts';
@@ -25,6 +27,8 @@ export const allJobs: Job[] = [
   monthlyScorecard,
   appealSla,
   appealBoard,
+  duesReminders,
+  duesAnnualReport,
 ];
 
 export function jobByName(name: string, jobs: readonly Job[] = allJobs): Job | undefined {
