@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -29,7 +28,10 @@ describe('党费 commands through the console', () => {
     ids = seeded.ids;
     await setProfile(bot.handle.db, seeded.tenantId, ids['王五']!, '2026-11', { category: '离退休', baseFen: 420_000 });
   });
-  afterAll(() => bot.close());
+  afterAll(async () => {
+    await bot.close();
+    rmSync(exports, { recursive: true, force: true });
+  });
 
   it('calculates dues for anyone, even an unbound stranger, on the whole amount', async () => {
     expect(await bot.say('路人甲', '党费 计算 6500')).toContain('每月应交党费 97.50 元');
