@@ -13,7 +13,12 @@ import type { Job } from '../../cron/job.ts';
  */
 export const TICK_CRON = '* * * * *';
 
-/** The `[triggers] crons` list for wrangler.toml: each job's UTC schedule once, then the tick. */
+/**
+ * The `[triggers] crons` list for wrangler.toml: each job's UTC schedule once, sorted (so reordering
+ * `allJobs` changes nothing), then the tick.
+ */
 export function workerCrons(tz: string, jobs: readonly Job[] = allJobs): string[] {
-  return [...new Set([...jobs.map((j) => toUtcCron(j.cron, tz)), TICK_CRON])];
+  const crons = new Set(jobs.map((j) => toUtcCron(j.cron, tz)));
+  crons.delete(TICK_CRON);
+  return [...[...crons].sort(), TICK_CRON];
 }

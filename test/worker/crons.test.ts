@@ -24,7 +24,7 @@ describe('Workers cron triggers', () => {
   it('converts Beijing time to UTC with weekday names (Cloudflare numbers Sunday 1)', () => {
     const job = (cron: string) => ({ name: cron, cron, description: '', run: async () => ({}) });
     expect(workerCrons('Asia/Shanghai', [job('0 17 * * FRI'), job('30 3 * * *'), job('0 9 1 * *'), job('30 7 * * MON-FRI')]))
-      .toEqual(['0 9 * * FRI', '30 19 * * *', '0 1 1 * *', '30 23 * * SUN-THU', TICK_CRON]);
+      .toEqual(['0 1 1 * *', '0 9 * * FRI', '30 19 * * *', '30 23 * * SUN-THU', TICK_CRON]);
   });
 
   it('rewrites only the crons line', () => {
