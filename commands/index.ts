@@ -9,8 +9,9 @@ import { meetingCommands } from './meeting.ts';
 import { memberCommands } from './member.ts';
 import { talkCommands } from './talk.ts';
 import { anonCommands } from './anon.ts';
-import { summaryCommands } from './summary.ts';
 import { appealCommands } from './appeal.ts';
+import { jobCommands } from './jobs.ts';
+import { summaryCommands } from './summary.ts';
 
 /** Every command family, in the order help lists them. Each feature adds its array here. */
 export const featureCommands: AnyCommand[] = [
@@ -22,8 +23,9 @@ export const featureCommands: AnyCommand[] = [
   ...anonCommands,
   ...duesCommands,
   ...developCommands,
-  ...summaryCommands,
   ...appealCommands,
+  ...jobCommands,
+  ...summaryCommands,
 ];
 
 /** The registry of all commands plus `帮助`; throws at start if two commands share a name or alias. */

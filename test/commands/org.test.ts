@@ -73,3 +73,18 @@ describe('organisation commands through the console', () => {
     expect(bot.outputs.join('\n')).toContain('建议开展谈心谈话');
   });
 });
+
+describe('admin job list', () => {
+  it('shows every scheduled job with its next run, to admins only', async () => {
+    const bot = await createTestBot();
+    try {
+      const list = await bot.say('管理员', '任务 列表');
+      expect(list).toContain('【定时任务】');
+      expect(list).toContain('inbox-cleanup');
+      expect(list).toMatch(/尚未运行；下次 2026-12-0\d 03:30/);
+      expect(await bot.say('张三', '任务 列表')).toContain('仅管理员可用');
+    } finally {
+      await bot.close();
+    }
+  });
+});
