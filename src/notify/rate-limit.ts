@@ -2,7 +2,9 @@
  * Send limits for outbound messages, per platform app and per recipient, kept as sliding windows: a
  * limit of n per second allows at most n sends in ANY 1 s window, which is how the platforms count
  * (a token bucket of n refilling n/s lets nearly 2n through in one second after an idle spell, and
- * each send past n is a 429).
+ * each send past n is a 429). The platform stamps a send when it arrives, so network jitter can make
+ * two sends look closer than they left: each window is kept a little longer than the platform's
+ * (GUARD_MS), which costs 5 % of a per-second limit and under 1 % of a per-minute one.
  *
  * The limits are PER PROCESS: two instances draining the same database each get the full budget,
  * so a deployment running N senders should divide the numbers by N (see docs/operations.md).
@@ -48,6 +50,11 @@ export interface RateLimiter {
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Added to the 1 s and 60 s windows to absorb the jitter between leaving here and arriving there. */
+export const GUARD_MS = { second: 50, minute: 500 } as const;
+const SECOND = 1000 + GUARD_MS.second;
+const MINUTE = 60_000 + GUARD_MS.minute;
+
 /** `now` is a millisecond clock (default `Date.now`); inject one to test exactly. */
 export function createRateLimiter(
   limits: Partial<RateLimits> = DEFAULT_LIMITS,
@@ -71,9 +78,9 @@ export function createRateLimiter(
     const t = now();
     const l = limitsFor(platform);
     const windows = [
-      { key: `app:${platform}`, limit: l.appPerSecond, windowMs: 1000 },
-      { key: `to:${platform}:${recipientKey}`, limit: l.recipientPerSecond, windowMs: 1000 },
-      ...(l.appPerMinute ? [{ key: `min:${platform}`, limit: l.appPerMinute, windowMs: 60_000 }] : []),
+      { key: `app:${platform}`, limit: l.appPerSecond, windowMs: SECOND },
+      { key: `to:${platform}:${recipientKey}`, limit: l.recipientPerSecond, windowMs: SECOND },
+      ...(l.appPerMinute ? [{ key: `min:${platform}`, limit: l.appPerMinute, windowMs: MINUTE }] : []),
     ].map((w) => ({ ...w, limit: Math.max(1, Math.floor(w.limit)), log: recent(w.key, w.windowMs, t) }));
     let wait = 0;
     // Room comes when the send `limit` places from the end leaves the window.
@@ -85,7 +92,7 @@ export function createRateLimiter(
     }
     // An empty window is the same as none; forget idle recipients so the map stays small.
     if (logs.size > 10_000) {
-      for (const [k, log] of logs) if (k.startsWith('to:') && (log.length === 0 || log[log.length - 1]! <= t - 1000)) logs.delete(k);
+      for (const [k, log] of logs) if (k.startsWith('to:') && (log.length === 0 || log[log.length - 1]! <= t - SECOND)) logs.delete(k);
     }
     return 0;
   };

@@ -7,7 +7,7 @@ import { memoryLogger } from '../../src/log.ts';
 import { enqueue } from '../../src/notify/outbox.ts';
 import { backoffMs, createSender, BACKOFF_CAP_MS } from '../../src/notify/sender.ts';
 import { safeError } from '../../src/notify/alert.ts';
-import { createRateLimiter } from '../../src/notify/rate-limit.ts';
+import { createRateLimiter, GUARD_MS } from '../../src/notify/rate-limit.ts';
 import { addTenant, at, clock, recordingSender, TZ, user } from './fixtures.ts';
 
 const text = (t: string) => ({ kind: 'text' as const, text: t });
@@ -116,7 +116,7 @@ describe('outbox sender', () => {
     });
     expect(await s.drainOnce()).toMatchObject({ sent: 8 });
     expect(feishu.calls.map((b) => b.length)).toEqual([5, 3]);
-    expect(sleeps).toEqual([1000]);
+    expect(sleeps).toEqual([1000 + GUARD_MS.second]);
     expect(feishu.sent.map((o) => o.dedupeKey)).toEqual([...Array(8).keys()].map((i) => `burst-${i}`));
   });
 
