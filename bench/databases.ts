@@ -10,7 +10,8 @@ import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { openDb, type DbHandle } from '../db/client.ts';
 import { runMigrations } from '../db/migrate.ts';
-import { rowsOf } from './generate.ts';
+import { rowsOf } from '../src/dues/ledger-sql.ts';
+import { databaseUrlFor } from '../test/helpers/pg-names.ts';
 
 export type DbKind = 'postgres' | 'pglite';
 
@@ -26,12 +27,6 @@ export interface BenchDb {
   release(): Promise<void>;
   /** Closes and removes the database. */
   drop(): Promise<void>;
-}
-
-export function databaseUrlFor(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = '/' + database;
-  return u.toString();
 }
 
 export async function createBenchDb(kind: DbKind, adminUrl?: string): Promise<BenchDb> {

@@ -12,6 +12,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { rowsOf } from '../src/dues/ledger-sql.ts';
 
 export interface Sizes {
   tenants: number;
@@ -35,7 +36,11 @@ export interface Generated {
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹';
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰红梅建国志飞鹏辉宇浩然晨阳';
-const chars = (s: string) => sql.raw(`array[${Array.from(s).map((c) => `'${c}'`).join(',')}]`);
+/** `(array[…])[1 + (i % length)]`: one character of `s` for the number `i`. */
+const pick = (s: string, i: SQL) => {
+  const list = Array.from(s);
+  return sql`(${sql.raw(`array[${list.map((c) => `'${c}'`).join(',')}]`)})[1 + (${i}) % ${sql.raw(String(list.length))}]`;
+};
 
 /** Builds the data set in an empty, migrated database; returns row counts per table. */
 export async function generate(db: Db, sizes: Sizes): Promise<Generated> {
@@ -57,7 +62,7 @@ export async function generate(db: Db, sizes: Sizes): Promise<Generated> {
   await run(sql`insert into members (tenant_id, branch_id, party_group_id, name, employee_no, status, status_since,
       probationary_since, full_since, roles)
     select b.tenant_id, b.id, pg.id,
-      (${chars(SURNAMES)})[1 + (b.id * ${perBranch}::int + j) % 30] || (${chars(GIVEN)})[1 + ((b.id * ${perBranch}::int + j) / 30) % 40],
+      ${pick(SURNAMES, sql`b.id * ${perBranch}::int + j`)} || ${pick(GIVEN, sql`(b.id * ${perBranch}::int + j) / 7`)},
       'E' || lpad((b.id * ${perBranch}::int + j)::text, 9, '0'),
       case when j % 25 = 24 then '预备党员' when j % 50 = 23 then '入党积极分子' else '正式党员' end,
       case when j % 25 = 24 then date '2026-03-16' when j % 50 = 23 then date '2025-09-01' else date '2015-07-01' end,
@@ -155,9 +160,4 @@ async function generateMeetings(db: Db, groups: number): Promise<void> {
         ${heldAt(sql`20`)}, ${heldAt(sql`20`)}
       from party_groups g cross join generate_series(0, 11) i order by g.id, i`);
   }
-}
-
-/** drizzle's execute returns an array on postgres.js and `{ rows }` on PGlite. */
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
