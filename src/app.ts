@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { isTransientDbError } from '../db/errors.ts';
 import type { Logger } from './log.ts';
 
 export interface AppDeps {
@@ -9,12 +10,15 @@ export interface AppDeps {
   routes: Hono[];
 }
 
+/** A database that neither answers nor refuses (a proxy that drops connections) is unavailable too. */
+const PING_TIMEOUT_MS = 3_000;
+
 /** The HTTP surface; runtime-free so Node and Workers serve the same app. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.get('/healthz', async (c) => {
     try {
-      await deps.ping();
+      await withinMs(deps.ping(), PING_TIMEOUT_MS);
       return c.json({ ok: true });
     } catch {
       return c.json({ ok: false, error: 'database unavailable' }, 503);
@@ -24,11 +28,15 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   app.onError((err, c) => {
     deps.log.error('request failed', { path: c.req.path, error: err });
-    return c.json({ error: 'internal error' }, isDbDown(err) ? 503 : 500);
+    return c.json({ error: 'internal error' }, isTransientDbError(err) ? 503 : 500);
   });
   return app;
 }
 
-function isDbDown(err: unknown): boolean {
-  return /ECONNREFUSED|connection|closed|terminat/i.test(String((err as Error)?.message ?? err));
+function withinMs<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('database ping timed out')), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,7 +1,8 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { isTransientDbError } from '../../db/errors.ts';
 import { inbox } from '../../db/schema/index.ts';
-import type { Logger } from '../log.ts';
+import { errorText, type Logger } from '../log.ts';
 import { enqueue } from '../notify/outbox.ts';
 import type { ChatMessage, Reply } from './types.ts';
 
@@ -100,7 +101,7 @@ async function markFailed(opts: { db: Db; log: Logger; now: () => Date; tz: stri
       .where(and(eq(inbox.id, id), eq(inbox.status, 'received'))).for('update', { skipLocked: true });
     if (!row) return;
     const msg = fromJson(row.message);
-    const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    const error = errorText(err);
     opts.log.error('message processing failed', { inboxId: row.id, platform: msg.platform, error });
     await enqueueReply(tx, msg, INTERNAL_ERROR_REPLY, opts.now(), opts.tz);
     await tx.update(inbox)
@@ -110,12 +111,7 @@ async function markFailed(opts: { db: Db; log: Logger; now: () => Date; tz: stri
 }
 
 /** Connection-level failures (server gone, admin shutdown, network): retry later rather than fail the message. */
-export function isTransient(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return /closed|terminat|ECONN|connection/i.test(String((err as Error)?.message));
-  return code.startsWith('08') || code.startsWith('57') || code.startsWith('ECONN') || code === 'CONNECTION_CLOSED'
-    || code === 'CONNECTION_ENDED' || code === 'CONNECTION_DESTROYED';
-}
+export const isTransient = isTransientDbError;
 
 export async function enqueueReply(tx: Db, msg: ChatMessage, reply: Reply, now: Date, tz: string): Promise<void> {
   await enqueue(tx, {
