@@ -7,7 +7,9 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { jobRuns } from '../db/schema/index.ts';
 import { secretsOf } from '../src/config.ts';
+import { errorText } from '../src/log.ts';
 import { safeError } from '../src/notify/alert.ts';
+import { isTransientDbError } from '../db/errors.ts';
 import { nextSlot, previousSlot } from './cron-expr.ts';
 import type { Job, JobDeps } from './job.ts';
 
@@ -26,7 +28,13 @@ export interface RunOptions {
    * instead of the slot, so it never collides with (or stands in for) a scheduled run.
    */
   force?: boolean;
+  /** When the database goes away mid-run: how long to keep retrying (default 10 min) and how to wait. */
+  retry?: { maxWaitMs?: number; sleep?: (ms: number) => Promise<void> };
 }
+
+/** Waits between retries of a job that lost the database; the last one repeats. */
+const RETRY_WAITS_MS = [1_000, 5_000, 15_000, 30_000, 60_000];
+export const JOB_RETRY_MAX_MS = 10 * 60_000;
 
 /** Catch-up never reaches further back than this, whatever the job's period. */
 export const MAX_CATCH_UP_MS = 7 * 86_400_000;
@@ -49,16 +57,34 @@ export async function runJob(job: Job, now: Date, deps: JobDeps, opts: RunOption
     return { job: job.name, slot, status: 'skipped' };
   }
   const mine = eq(jobRuns.id, claimed.id);
-  try {
-    const counts = await job.run(now, deps);
-    await deps.db.update(jobRuns).set({ outcome: 'ok', counts, finishedAt: sql`now()` }).where(mine);
-    log.info('job ran', { counts });
-    return { job: job.name, slot, status: 'ok', counts };
-  } catch (err) {
-    const error = safeError(err instanceof Error ? `${err.name}: ${err.message}` : String(err), secretsOf(deps.config));
-    await deps.db.update(jobRuns).set({ outcome: 'error', error, finishedAt: sql`now()` }).where(mine);
-    log.error('job failed', { error: err });
-    return { job: job.name, slot, status: 'error', error };
+  const sleep = opts.retry?.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const maxWait = opts.retry?.maxWaitMs ?? JOB_RETRY_MAX_MS;
+  let waited = 0;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const counts = await job.run(now, deps);
+      await deps.db.update(jobRuns).set({ outcome: 'ok', counts, finishedAt: sql`now()` }).where(mine);
+      log.info('job ran', { counts });
+      return { job: job.name, slot, status: 'ok', counts };
+    } catch (err) {
+      // Jobs enqueue with dedupe keys, so running the rest of a half-done run again sends nothing twice.
+      const wait = RETRY_WAITS_MS[Math.min(attempt, RETRY_WAITS_MS.length - 1)]!;
+      if (isTransientDbError(err) && waited + wait <= maxWait) {
+        log.warn('job lost the database; retrying', { attempt: attempt + 1, waitMs: wait, error: err });
+        await sleep(wait);
+        waited += wait;
+        continue;
+      }
+      const error = safeError(errorText(err), secretsOf(deps.config));
+      if (isTransientDbError(err)) {
+        // Still unreachable: free the slot (if the database lets us) so a later catch-up runs it.
+        await deps.db.delete(jobRuns).where(mine);
+      } else {
+        await deps.db.update(jobRuns).set({ outcome: 'error', error, finishedAt: sql`now()` }).where(mine);
+      }
+      log.error('job failed', { error: err });
+      return { job: job.name, slot, status: 'error', error };
+    }
   }
 }
 

@@ -51,7 +51,11 @@ runtime.deferrer.defer(runtime.processPending());
 runtime.deferrer.defer(catchUp(allJobs, new Date(), jobDeps));
 runtime.sender.start();
 const scheduler = startScheduler(allJobs, jobDeps);
-const recovery = setInterval(() => runtime.deferrer.defer(runtime.processPending()), 30_000);
+const recovery = setInterval(() => {
+  runtime.deferrer.defer(runtime.processPending());
+  // A slot that could not start or finish while the database was away runs once it is back.
+  runtime.deferrer.defer(catchUp(allJobs, new Date(), jobDeps));
+}, 30_000);
 
 let stopping = false;
 async function shutdown(signal: string) {
