@@ -22,7 +22,14 @@ export function redact(value: unknown, secrets: readonly string[] = [], depth = 
   // Deeper than anything we log on purpose: drop it rather than risk an unredacted secret.
   if (depth > 6) return '[truncated]';
   if (value instanceof Error) {
-    return { name: value.name, message: scrub(value.message, secrets) };
+    const code = (value as { code?: unknown }).code;
+    const cause = (value as { cause?: unknown }).cause;
+    return {
+      name: value.name,
+      message: scrub(messageOf(value), secrets),
+      ...(typeof code === 'string' ? { code } : {}),
+      ...(cause !== undefined ? { cause: redact(cause, secrets, depth + 1) } : {}),
+    };
   }
   if (Array.isArray(value)) return value.map((v) => redact(v, secrets, depth + 1));
   const out: Record<string, unknown> = {};
@@ -30,6 +37,28 @@ export function redact(value: unknown, secrets: readonly string[] = [], depth = 
     out[k] = SECRET_KEY.test(k) && v != null && v !== '' ? '[redacted]' : redact(v, secrets, depth + 1);
   }
   return out;
+}
+
+/**
+ * An error's message without a failed query's parameters: drizzle puts them in the message, and they
+ * hold what people wrote and who they are (an anonymous message, an open_id).
+ */
+function messageOf(err: Error): string {
+  return 'params' in err && 'query' in err ? err.message.replace(/\nparams: [\s\S]*$/, '') : err.message;
+}
+
+/** An error as one line for logs and error columns: name, message and the chain of causes, no query parameters. */
+export function errorText(err: unknown): string {
+  const parts: string[] = [];
+  for (let e = err; e != null && parts.length < 4; e = (e as { cause?: unknown }).cause) {
+    if (!(e instanceof Error)) {
+      parts.push(String(e));
+      break;
+    }
+    const code = (e as { code?: unknown }).code;
+    parts.push(`${e.name}${typeof code === 'string' ? ` ${code}` : ''}: ${messageOf(e)}`);
+  }
+  return parts.join(' ← ');
 }
 
 function scrub(s: string, secrets: readonly string[]): string {
