@@ -1,5 +1,5 @@
 // npm run bench            full sizes on Postgres (DATABASE_URL) and PGlite; writes bench/results.md
-// npm run bench:quick      the same harness at small sizes (under a minute); writes to the temp dir
+// npm run bench:quick      the same harness at small sizes on one database (under a minute); writes to the temp dir
 // Options: --only postgres|pglite, --out <file>, --bundled (also time the server bundled on plain node), and sizes: --tenants --branches --members --burst
 //          --burst-seconds --seconds (measured seconds of each webhook run) --concurrency --senders
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -103,7 +103,9 @@ async function main(): Promise<number> {
     if (process.env.DATABASE_URL) kinds.push('postgres');
     else skipped.push('Postgres (DATABASE_URL is not set)');
   }
-  if (only !== 'postgres') kinds.push('pglite');
+  // A quick run takes one database (Postgres when there is one) to stay under a minute; --only picks.
+  if (only !== 'postgres' && !(settings.quick && !only && kinds.length)) kinds.push('pglite');
+  else if (only !== 'postgres') skipped.push('PGlite (a quick run takes one database; `--only pglite` for PGlite)');
   const target = out ?? (settings.quick ? join(tmpdir(), 'pba-bench-quick.md') : fileURLToPath(new URL('./results.md', import.meta.url)));
   const findings = findingsOf(existsSync(target) ? readFileSync(target, 'utf8') : undefined);
   const command = `npm run ${settings.quick ? 'bench:quick' : 'bench'}${process.argv.slice(2).filter((a) => a !== '--quick').map((a) => ` ${a}`).join('')}`;
