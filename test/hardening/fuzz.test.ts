@@ -10,7 +10,7 @@ import { anyLine } from './support/fuzz.ts';
 import { allCommands, failures, judge, type Outcome } from './support/sweep.ts';
 import { createWorld, GROUP_1, type World } from './support/world.ts';
 
-export const FAST_RUNS = 40;
+export const FAST_RUNS = 25;
 
 describe('fuzzing the whole pipeline (fast)', () => {
   let world: World;

@@ -10,6 +10,7 @@ import { fetchHttpInstance } from '../../../src/platforms/feishu/fetch-http.ts';
 import { createConsoleSender } from '../../../src/platforms/console/sender.ts';
 import type { DbHandle } from '../../../db/client.ts';
 import type { JobDeps } from '../../../cron/job.ts';
+import { isTransientDbError } from '../../../db/errors.ts';
 import { impatientFetch } from './fault-proxy.ts';
 import { SECRETS } from './world.ts';
 
@@ -63,10 +64,16 @@ export async function startService(opts: {
     jobDeps: () => ({ db: opts.handle.db, tz: config.timezone, log, config }),
     async pump() {
       await runtime.deferrer.settle();
+      let lost = 0;
       for (let i = 0; i < 50; i++) {
-        const n = await runtime.processPending();
-        const r = await runtime.sender.drainOnce();
-        if (!n && !r.sent && !r.retried && !r.failed && !r.deferred) break;
+        try {
+          const n = await runtime.processPending();
+          const r = await runtime.sender.drainOnce();
+          if (!n && !r.sent && !r.retried && !r.failed && !r.deferred) break;
+        } catch (err) {
+          // What the hosts' recovery tick does: a pass that lost the database is simply tried again.
+          if (!isTransientDbError(err) || ++lost > 5) throw err;
+        }
       }
     },
     close: () => runtime.close(),

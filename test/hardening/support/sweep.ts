@@ -2,7 +2,11 @@
  * One message through the whole system, judged: answered, in Chinese, by the role matrix, with
  * nothing half-written, nothing of another tenant and no secret in it.
  */
+import { and, eq } from 'drizzle-orm';
 import { buildRegistry } from '../../../commands/index.ts';
+import { identities, members } from '../../../db/schema/index.ts';
+import type { Asker } from '../../../src/bot/context.ts';
+import { isBranchRole, type MemberStatus } from '../../../src/bot/roles.ts';
 import type { AnyCommand } from '../../../src/bot/command.ts';
 import { normalize } from '../../../src/bot/normalize.ts';
 import { canRun, chatAllowed } from '../../../src/bot/permissions.ts';
@@ -26,19 +30,26 @@ export interface Outcome {
   problems: string[];
 }
 
-/** Asker as `canRun` sees it, from the persona's seed. */
-function askerOf(p: Persona) {
-  const m = p.asker.member;
+/**
+ * The asker as the dispatcher will see it, read from the database now: examples change people
+ * (成员 设置 王五 职务:…, 成员 移出 王五), so the seed goes stale. Read without the dispatcher's side
+ * effects (the console binding an unbound user by name happens only for names not yet bound).
+ */
+async function askerNow(world: World, p: Persona): Promise<Asker> {
+  const tenantId = world.tenantIds[p.tenantKey]!;
+  const [row] = await world.db.select({ m: members }).from(identities).innerJoin(members, eq(members.id, identities.memberId))
+    .where(and(eq(identities.tenantId, tenantId), eq(identities.platform, 'console'), eq(identities.userId, p.userId))).limit(1);
+  const m = row?.m.active ? row.m : undefined;
   return {
-    platform: 'console' as const, userId: p.userId, isAdmin: p.asker.isAdmin,
-    ...(m ? { member: { id: 0, name: p.userId, branchId: 0, status: m.status, roles: m.roles } } : {}),
+    platform: 'console', userId: p.userId, isAdmin: p.asker.isAdmin,
+    ...(m ? { member: { id: m.id, name: m.name, branchId: m.branchId, status: m.status as MemberStatus, roles: m.roles.filter(isBranchRole) } } : {}),
   };
 }
 
 const short = (s: string) => ([...s].length > 120 ? `${[...s].slice(0, 120).join('')}…(${[...s].length})` : s);
 
 /** What is wrong with one answered message, judged from the reply alone (role matrix, language, leaks). */
-function replyChecks(p: Persona, text: string, group: string | undefined, reply: Reply | null, status: string): string[] {
+function replyChecks(p: Persona, asker: Asker, text: string, group: string | undefined, reply: Reply | null, status: string): string[] {
   const cmd = registry.match(tokenize(normalize(text)))?.command;
   const shown = replyText(reply);
   const problems: string[] = [];
@@ -46,7 +57,7 @@ function replyChecks(p: Persona, text: string, group: string | undefined, reply:
   const silentOk = group && !normalize(text);
   if (!(silentOk && !reply)) problems.push(...replyProblems(reply, text));
   if (cmd && reply) {
-    const allowed = canRun(cmd.access, askerOf(p));
+    const allowed = canRun(cmd.access, asker);
     const refusedForRole = shown.startsWith(`“${cmd.name}”：该命令仅`);
     if (!allowed && !refusedForRole) problems.push(`ran “${cmd.name}” although the role matrix refuses ${p.label}`);
     if (allowed && refusedForRole) problems.push(`refused “${cmd.name}” although the role matrix allows ${p.label}`);
@@ -74,6 +85,7 @@ export async function judge(world: World, p: Persona, text: string, opts: { grou
   const db = world.db;
   const tenantA = world.tenantIds[TENANT_A];
   const otherTenant = p.tenantKey !== TENANT_A;
+  const asker = await askerNow(world, p);
   const before = await snapshot(db);
   const beforeA = otherTenant ? await snapshot(db, { tenantId: tenantA }) : undefined;
   let sent: { reply: Reply | null; status: string };
@@ -85,7 +97,7 @@ export async function judge(world: World, p: Persona, text: string, opts: { grou
   }
   const { reply, status } = sent;
   const after = await snapshot(db);
-  const problems = replyChecks(p, text, opts.group, reply, status);
+  const problems = replyChecks(p, asker, text, opts.group, reply, status);
   const changed = changedTables(before, after).filter((t) => !PLUMBING.has(t));
   const audited = before.get('audit_log') !== after.get('audit_log');
   if (changed.length && isRefusal(replyText(reply))) problems.push(`refused but changed ${changed.join(', ')}`);
@@ -98,10 +110,12 @@ export async function judge(world: World, p: Persona, text: string, opts: { grou
 }
 
 /**
- * Many messages that must all be refused or change nothing (a stranger's, another tenant's), judged
- * together: accepted at once, processed in one pass, the database compared once.
+ * Many messages judged together: accepted at once, processed in one pass, each reply checked. The
+ * database is compared once: tenant A's records must not change when `tenantA` says so (a batch of
+ * refusals, or of another tenant's messages). Per-message state checks are `judge`'s.
  */
-export async function judgeRefusals(world: World, cases: readonly { p: Persona; text: string; group?: string }[]): Promise<Outcome[]> {
+export async function judgeBatch(world: World, cases: readonly { p: Persona; text: string; group?: string }[],
+  opts: { tenantAUnchanged: boolean }): Promise<Outcome[]> {
   const db = world.db;
   const tenantA = world.tenantIds[TENANT_A];
   const before = await snapshot(db, { tenantId: tenantA });
@@ -109,7 +123,8 @@ export async function judgeRefusals(world: World, cases: readonly { p: Persona; 
   const out: Outcome[] = [];
   for (const c of cases) {
     try {
-      sent.push({ ...c, msg: await world.accept(c.p, c.text, { group: c.group }) });
+      const asker = await askerNow(world, c.p);
+      sent.push({ ...c, asker, msg: await world.accept(c.p, c.text, { group: c.group }) });
     } catch (err) {
       out.push(outcome(c.p, c.text, c.group, null, [`message not accepted: ${String((err as Error)?.message ?? err).slice(0, 160)}`]));
     }
@@ -118,10 +133,10 @@ export async function judgeRefusals(world: World, cases: readonly { p: Persona; 
   while (await world.bot.runtime.processPending());
   for (const c of sent) {
     const reply = await world.replyTo(c.msg);
-    out.push(outcome(c.p, c.text, c.group, reply, replyChecks(c.p, c.text, c.group, reply, await world.statusOf(c.msg))));
+    out.push(outcome(c.p, c.text, c.group, reply, replyChecks(c.p, c.asker, c.text, c.group, reply, await world.statusOf(c.msg))));
   }
   const touched = changedTables(before, await snapshot(db, { tenantId: tenantA })).filter((t) => !PLUMBING.has(t));
-  if (touched.length) out.push({ persona: '(batch)', text: '', reply: '', problems: [`changed tenant A's ${touched.join(', ')}`] });
+  if (opts.tenantAUnchanged && touched.length) out.push({ persona: '(batch)', text: '', reply: '', problems: [`changed tenant A's ${touched.join(', ')}`] });
   return out;
 }
 
