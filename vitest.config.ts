@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,6 +8,10 @@ export default defineConfig({
     exclude: ['test/hardening/slow/**', 'node_modules/**'],
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
+    // One process per core, reused across files: loading the modules and starting PGlite once per
+    // process instead of once per file is most of the suite's time (tests/helpers/db.ts).
+    maxWorkers: availableParallelism(),
+    isolate: false,
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },
