@@ -2,9 +2,14 @@
  * Send limits for outbound messages, per platform app and per recipient, kept as sliding windows: a
  * limit of n per second allows at most n sends in ANY 1 s window, which is how the platforms count
  * (a token bucket of n refilling n/s lets nearly 2n through in one second after an idle spell, and
- * each send past n is a 429). The platform stamps a send when it arrives, so network jitter can make
- * two sends look closer than they left: each window is kept a little longer than the platform's
- * (GUARD_MS), which costs 5 % of a per-second limit and under 1 % of a per-minute one.
+ * each send past n is a 429).
+ *
+ * A slot is taken before its send leaves and then `settle`d when the send has completed: its stamp
+ * moves to that moment, which is never earlier than the platform's own stamp of the request (the
+ * platform answers after it counted it). A later send is let out only once the window has passed
+ * since that completion, so network jitter and a send waiting behind others in its batch can never
+ * make two sends look closer to the platform than they were here. GUARD_MS only absorbs clock
+ * granularity.
  *
  * The limits are PER PROCESS: two instances draining the same database each get the full budget,
  * so a deployment running N senders should divide the numbers by N (see docs/operations.md).
@@ -37,7 +42,17 @@ export const DEFAULT_LIMITS: Readonly<RateLimits> = Object.freeze({
 /** Used for a platform missing from the limits table: cautious rather than unlimited. */
 const FALLBACK: PlatformLimits = { appPerSecond: 10, recipientPerSecond: 5 };
 
+/** A taken send slot. */
+export interface Slot {
+  /** Moves the slot's stamps to now: call it when the send has completed (again for a later request carrying it). */
+  settle(): void;
+}
+
 export interface RateLimiter {
+  /** Like `tryTake`, but returns the slot taken (or the milliseconds to wait), so that it can be settled. */
+  tryAcquire(platform: string, recipientKey: string): Slot | number;
+  /** Waits (with `sleep`) until `tryAcquire` succeeds. */
+  acquire(platform: string, recipientKey: string, sleep?: (ms: number) => Promise<void>): Promise<Slot>;
   /**
    * Records one send in every window it touches and returns 0, or, when any window is full, records
    * nothing and returns the milliseconds until all of them will have room.
@@ -50,8 +65,8 @@ export interface RateLimiter {
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Added to the 1 s and 60 s windows to absorb the jitter between leaving here and arriving there. */
-export const GUARD_MS = { second: 50, minute: 500 } as const;
+/** Added to the 1 s and 60 s windows for clock granularity (the settled stamps already follow the platform's). */
+export const GUARD_MS = { second: 2, minute: 20 } as const;
 const SECOND = 1000 + GUARD_MS.second;
 const MINUTE = 60_000 + GUARD_MS.minute;
 
@@ -74,7 +89,14 @@ export function createRateLimiter(
     return log;
   };
 
-  const tryTake = (platform: string, recipientKey: string): number => {
+  /** Inserts `t` keeping the log sorted (a settled stamp is usually the newest). */
+  const insert = (log: number[], t: number) => {
+    let i = log.length;
+    while (i > 0 && log[i - 1]! > t) i--;
+    log.splice(i, 0, t);
+  };
+
+  const tryAcquire = (platform: string, recipientKey: string): Slot | number => {
     const t = now();
     const l = limitsFor(platform);
     const windows = [
@@ -94,16 +116,44 @@ export function createRateLimiter(
     if (logs.size > 10_000) {
       for (const [k, log] of logs) if (k.startsWith('to:') && (log.length === 0 || log[log.length - 1]! <= t - SECOND)) logs.delete(k);
     }
-    return 0;
+    let stamp = t;
+    return {
+      settle() {
+        const s = now();
+        if (s <= stamp) return;
+        for (const w of windows) {
+          // The log may have been replaced (pruned empty and forgotten); the current one is what counts.
+          const log = logs.get(w.key) ?? [];
+          const i = log.lastIndexOf(stamp);
+          if (i >= 0) log.splice(i, 1);
+          insert(log, s);
+          logs.set(w.key, log);
+        }
+        stamp = s;
+      },
+    };
+  };
+
+  const tryTake = (platform: string, recipientKey: string): number => {
+    const r = tryAcquire(platform, recipientKey);
+    return typeof r === 'number' ? r : 0;
+  };
+
+  const acquire = async (platform: string, recipientKey: string, sleep = realSleep): Promise<Slot> => {
+    for (;;) {
+      const r = tryAcquire(platform, recipientKey);
+      if (typeof r !== 'number') return r;
+      await sleep(r);
+    }
   };
 
   return {
     tryTake,
+    tryAcquire,
+    acquire,
     limitsFor,
     async take(platform, recipientKey, sleep = realSleep) {
-      for (let wait = tryTake(platform, recipientKey); wait > 0; wait = tryTake(platform, recipientKey)) {
-        await sleep(wait);
-      }
+      await acquire(platform, recipientKey, sleep);
     },
   };
 }

@@ -8,11 +8,11 @@ import { and, asc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { outbox } from '../../db/schema/index.ts';
 import type { Logger } from '../log.ts';
-import type { Outbound, PlatformSender, SendResult } from '../platforms/types.ts';
+import type { Outbound, Pace, PlatformSender, SendResult } from '../platforms/types.ts';
 import { DEFAULT_SETTINGS, isQuietTime, endOfQuiet, type QuietHours } from '../domain/settings.ts';
 import { alertAdmins, safeError } from './alert.ts';
 import { deliveryTime, quietHoursOf } from './outbox.ts';
-import { createRateLimiter, type RateLimiter, type RateLimits } from './rate-limit.ts';
+import { createRateLimiter, type RateLimiter, type RateLimits, type Slot } from './rate-limit.ts';
 
 export interface SenderOptions {
   db: Db;
@@ -156,27 +156,48 @@ export function createSender(opts: SenderOptions): Sender {
     return 'retried';
   }
 
-  async function deliver(ps: PlatformSender, rows: Row[]): Promise<SendResult[]> {
+  /**
+   * The rows' slots were taken when the batch was assembled; each is settled when the request carrying
+   * it completes (through `pace`), or at the end of the whole send for rows the platform did not pace.
+   */
+  async function deliver(ps: PlatformSender, rows: Row[], slots: Slot[]): Promise<SendResult[]> {
     const items: Outbound[] = rows.map((r) => ({
       id: r.id, recipient: r.recipient, reply: r.reply, dedupeKey: r.dedupeKey, inReplyTo: r.inReplyTo ?? undefined,
     }));
+    const slotOf = new Map(items.map((item, i) => [item, slots[i]!]));
+    const paced = new Set<Outbound>();
+    const pace: Pace = async (carried, request) => {
+      try {
+        return await request();
+      } finally {
+        for (const item of carried) {
+          slotOf.get(item)?.settle();
+          paced.add(item);
+        }
+      }
+    };
     try {
-      const results = await ps.send(items);
+      const results = await ps.send(items, pace);
       return rows.map((_, i) => results[i] ?? { ok: false, retryable: true, error: 'platform sender returned no result' });
     } catch (err) {
       const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       return rows.map(() => ({ ok: false, retryable: true, error }));
+    } finally {
+      for (const item of items) if (!paced.has(item)) slotOf.get(item)!.settle();
     }
   }
 
-  /** Sends a platform's rows in claim order, each batch holding only rows whose tokens are there now. */
+  /** Sends a platform's rows in claim order, each batch holding only rows whose slots are there now. */
   async function sendPlatform(ps: PlatformSender, rows: Row[], quiet: QuietMap, out: DrainResult, failures: Row[]) {
     let batch: Row[] = [];
+    let slots: Slot[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
       const b = batch;
+      const s = slots;
       batch = [];
-      const results = await deliver(ps, b);
+      slots = [];
+      const results = await deliver(ps, b, s);
       for (let i = 0; i < b.length; i++) {
         const outcome = await record(b[i]!, results[i]!, quiet);
         out[outcome]++;
@@ -185,11 +206,13 @@ export function createSender(opts: SenderOptions): Sender {
     };
     for (const row of rows) {
       const key = `${row.recipient.kind}:${row.recipient.id}`;
-      if (limiter.tryTake(ps.platform, key) > 0) {
+      let slot = limiter.tryAcquire(ps.platform, key);
+      if (typeof slot === 'number') {
         await flush();
-        await limiter.take(ps.platform, key, sleep);
+        slot = await limiter.acquire(ps.platform, key, sleep);
       }
       batch.push(row);
+      slots.push(slot);
     }
     await flush();
   }

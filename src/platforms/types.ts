@@ -19,10 +19,17 @@ export type SendResult =
   /** Will never succeed (bad recipient, bot not in chat ...). */
   | { ok: false; retryable: false; error: string };
 
+/**
+ * Runs one platform request carrying `items` and tells the rate limiter when it completed, so the next
+ * window is counted from then and not from when the batch was assembled. A sender that does not use
+ * it is counted from the end of its whole `send`, which is safe but slower.
+ */
+export type Pace = <T>(items: readonly Outbound[], request: () => Promise<T>) => Promise<T>;
+
 /** Sends outbox rows to one platform. May batch several rows into one API call; returns one result per row, in order. */
 export interface PlatformSender {
   platform: Platform;
-  send(items: Outbound[]): Promise<SendResult[]>;
+  send(items: Outbound[], pace?: Pace): Promise<SendResult[]>;
 }
 
 /** Core entry point a platform adapter hands verified inbound messages to. Durable before it resolves. */

@@ -75,6 +75,22 @@ describe('rate limiter', () => {
     expect(sleeps).toEqual([1000 + GUARD_MS.second]);
   });
 
+  it('a settled slot counts from when its send completed, not from when it was taken', () => {
+    let t = 0;
+    const rl = createRateLimiter({ feishu: { appPerSecond: 2, recipientPerSecond: 2 } }, () => t);
+    const a = rl.tryAcquire('feishu', 'user:a');
+    const b = rl.tryAcquire('feishu', 'user:b');
+    if (typeof a === 'number' || typeof b === 'number') throw new Error('expected two slots');
+    t = 300; // the first send completes after waiting behind others
+    a.settle();
+    t = 1000 + GUARD_MS.second;
+    // b's slot (taken at 0) has left the window; a's counts from 300.
+    expect(rl.tryTake('feishu', 'user:c')).toBe(0);
+    expect(rl.tryTake('feishu', 'user:d')).toBe(300);
+    t = 1300 + GUARD_MS.second;
+    expect(rl.tryTake('feishu', 'user:d')).toBe(0);
+  });
+
   it('an unknown platform gets a cautious fallback, not unlimited', () => {
     const rl = createRateLimiter(undefined, () => 0);
     expect(rl.limitsFor('wecom').appPerSecond).toBeGreaterThan(0);
