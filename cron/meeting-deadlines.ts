@@ -7,7 +7,7 @@ import { parseSettings } from '../src/domain/settings.ts';
 import { meetingTitle, periodLabel } from '../src/meetings/format.ts';
 import { EMPTY_SHAPE, branchShapes, heldByBranch } from '../src/meetings/ledger.ts';
 import { officerRecipients } from '../src/meetings/recipients.ts';
-import { enqueue } from '../src/notify/outbox.ts';
+import { enqueueMany, type OutboxItem } from '../src/notify/outbox.ts';
 import type { Job } from './job.ts';
 
 function line(r: MeetingReminder, tz: string): string {
@@ -46,6 +46,7 @@ export const meetingDeadlines: Job = {
     // compliance() looks back one period; for yearly meetings that is the previous year.
     const since = previousPeriod(periodOf('year', now, tz), tz).start;
     const counts = { branches: 0, reminders: 0, messages: 0, unreachable: 0 };
+    const items: OutboxItem[] = [];
     for (const t of await db.select({ id: tenants.id, settings: tenants.settings }).from(tenants)) {
       const settings = parseSettings(t.settings);
       const rows = await db.select({ id: branches.id, name: branches.name }).from(branches).where(eq(branches.tenantId, t.id));
@@ -71,14 +72,15 @@ export const meetingDeadlines: Job = {
         if (!recipients.length) counts.unreachable++;
         const reply = digest(b.name, reminders, tz);
         for (const recipient of recipients) {
-          const sent = await enqueue(db, {
+          items.push({
             tenantId: t.id, recipient, reply, kind: 'reminder',
             dedupeKey: `meeting-due:${b.id}:${date}:${recipient.platform}:${recipient.id}`,
-          }, { now, tz, quietHours: settings.quietHours });
-          if (sent) counts.messages++;
+          });
         }
       }
     }
+    // Quiet hours are each tenant's, read once per tenant.
+    counts.messages = await enqueueMany(db, items, { now, tz, concurrency: 2 });
     return counts;
   },
 };

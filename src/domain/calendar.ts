@@ -51,11 +51,22 @@ function formatter(tz: string): Intl.DateTimeFormat {
 
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
+/**
+ * Recent conversions: Intl's formatToParts costs microseconds, and sweeps over a thousand branches ask
+ * for the same few instants (period bounds, now) hundreds of thousands of times.
+ */
+const partsCache = new Map<string, LocalParts>();
+const PARTS_CACHE_MAX = 4096;
+
 export function localParts(instant: Date, tz: string = DEFAULT_TZ): LocalParts {
-  if (Number.isNaN(instant.getTime())) throw new RangeError('Invalid Date');
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) throw new RangeError('Invalid Date');
+  const key = `${tz}|${ms}`;
+  const hit = partsCache.get(key);
+  if (hit) return { ...hit };
   const parts: Record<string, string> = {};
   for (const p of formatter(tz).formatToParts(instant)) parts[p.type] = p.value;
-  return {
+  const out: LocalParts = {
     year: Number(parts.year),
     month: Number(parts.month),
     day: Number(parts.day),
@@ -64,6 +75,9 @@ export function localParts(instant: Date, tz: string = DEFAULT_TZ): LocalParts {
     second: Number(parts.second),
     weekday: WEEKDAYS[parts.weekday ?? ''] ?? 0,
   };
+  if (partsCache.size >= PARTS_CACHE_MAX) partsCache.clear();
+  partsCache.set(key, out);
+  return { ...out };
 }
 
 const pad2 = (n: number) => String(n).padStart(2, '0');

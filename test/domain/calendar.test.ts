@@ -69,6 +69,13 @@ describe('next / previous period and keys', () => {
 });
 
 describe('local dates and instants', () => {
+  it('localParts answers repeated instants from its cache without sharing the object', () => {
+    const a = localParts(at('2026-11-06T09:00:00Z'), SH);
+    a.hour = 3;
+    expect(localParts(at('2026-11-06T09:00:00Z'), SH).hour).toBe(17);
+    expect(localParts(at('2026-11-06T09:00:00Z'), 'UTC').hour).toBe(9);
+  });
+
   it('localDate and localParts follow the zone', () => {
     expect(localDate(at('2026-03-31T16:00:00Z'), SH)).toBe('2026-04-01');
     expect(localDate(at('2026-03-31T15:59:59Z'), SH)).toBe('2026-03-31');
