@@ -1,5 +1,6 @@
 /** 问题台账 and figures for the branch 书记/副书记 (and admins): `诉求 台账`, `诉求 统计`, `诉求 导出`. */
-import { ledgerWorkbook, writeLedger } from '../src/appeals/export.ts';
+import { ledgerWorkbook } from '../src/appeals/export.ts';
+import { fileReply } from '../src/files/export-files.ts';
 import { branchFigures, categoryCounts, percent, stars, type AppealFigures, type Span } from '../src/appeals/figures.ts';
 import { stateLabel } from '../src/appeals/format.ts';
 import { ledgerRows, recurringTerms } from '../src/appeals/ledger.ts';
@@ -107,10 +108,12 @@ export const appealExport = command({
   run: async (input, ctx) => {
     const g = await gather(ctx, input);
     const title = `${g.branch.name}${label(g.period)}诉求台账`;
-    const data = await ledgerWorkbook({ title, ...g, tz: ctx.tz, now: ctx.now });
-    const path = await writeLedger(`诉求台账-${g.branch.name}-${g.period.key}`, data);
+    const content = await ledgerWorkbook({ title, ...g, tz: ctx.tz, now: ctx.now });
     await ctx.audit({ action: 'appeal.export', entity: 'branch', entityId: g.branch.id, after: { period: g.period.key, rows: g.rows.length } });
-    return { kind: 'text', text: `已导出${title}（${g.rows.length}件）：${path}\n目前还不能在聊天中直接发送文件，请到服务器的该路径取用。` };
+    return fileReply(ctx.db, {
+      tenantId: ctx.tenant.id, now: ctx.now, content, fileName: `诉求台账-${g.branch.name}-${g.period.key}.xlsx`,
+      caption: `已导出${title}（${g.rows.length}件）。`,
+    });
   },
 });
 

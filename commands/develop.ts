@@ -5,7 +5,8 @@ import { UserError } from '../src/bot/errors.ts';
 import type { BranchRole } from '../src/bot/roles.ts';
 import { localDate } from '../src/domain/calendar.ts';
 import { parseSettings } from '../src/domain/settings.ts';
-import { ledgerWorkbook, saveExport } from '../src/development/export.ts';
+import { ledgerWorkbook } from '../src/development/export.ts';
+import { fileReply } from '../src/files/export-files.ts';
 import { ledgerCard } from '../src/development/ledger.ts';
 import { branchLedger, memberById, stepsOf } from '../src/development/store.ts';
 import { timelineCard } from '../src/development/timeline.ts';
@@ -73,19 +74,17 @@ export const developExport = command({
     const branch = await targetBranch(ctx, name);
     const people = await branchLedger(ctx.db, ctx.tenant.id, branch.id);
     const day = today(ctx);
-    const data = await ledgerWorkbook({ branchName: branch.name, people, settings: settingsOf(ctx), today: day, now: ctx.now, tz: ctx.tz });
-    const path = await saveExport(ctx.tenant.id, `发展党员台账_${branch.name}_${day}.xlsx`, data);
-    await ctx.audit({ action: 'development.export', entity: 'branch', entityId: branch.id, after: { path, people: people.length } });
+    const content = await ledgerWorkbook({ branchName: branch.name, people, settings: settingsOf(ctx), today: day, now: ctx.now, tz: ctx.tz });
     const steps = people.reduce((n, p) => n + p.steps.length, 0);
     const byStatus = new Map<string, number>();
     for (const p of people) byStatus.set(p.member.status, (byStatus.get(p.member.status) ?? 0) + 1);
     const summary = [...byStatus].map(([s, n]) => `${s}${n}人`).join('、');
-    return {
-      kind: 'card', title: `${branch.name} · 发展党员台账已导出`, tone: 'success',
-      text: `共${people.length}人${summary ? `（${summary}）` : ''}，${steps}条步骤记录。\n`
-        + '文件已保存在服务器上（聊天中暂不能直接发送文件），请联系管理员领取：',
-      fields: [{ label: '文件', value: path }],
-    };
+    const reply = await fileReply(ctx.db, {
+      tenantId: ctx.tenant.id, now: ctx.now, content, fileName: `发展党员台账_${branch.name}_${day}.xlsx`,
+      caption: `已导出${branch.name}发展党员台账：共${people.length}人${summary ? `（${summary}）` : ''}，${steps}条步骤记录。`,
+    });
+    await ctx.audit({ action: 'development.export', entity: 'branch', entityId: branch.id, after: { file: reply.fileName, people: people.length } });
+    return reply;
   },
 });
 

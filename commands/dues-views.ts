@@ -6,7 +6,8 @@ import type { CommandContext } from '../src/bot/context.ts';
 import { formatDateTime } from '../src/bot/time.ts';
 import { localMonth } from '../src/domain/calendar.ts';
 import { escalation, formatYuan } from '../src/domain/dues.ts';
-import { writeDuesWorkbook } from '../src/dues/export.ts';
+import { duesWorkbook } from '../src/dues/export.ts';
+import { fileReply } from '../src/files/export-files.ts';
 import { loadLedgers, overdueRun, owedEntries, sumFen } from '../src/dues/ledger.ts';
 import { monthsZh } from '../src/dues/months.ts';
 import { monthNumbers, yearRows, yearTotals, type YearRow } from '../src/dues/year.ts';
@@ -118,18 +119,19 @@ export const duesExport = command({
       ? await ctx.db.select({ id: members.id, name: members.name }).from(members)
         .where(and(eq(members.tenantId, ctx.tenant.id), inArray(members.id, ids)))
       : [];
-    const path = await writeDuesWorkbook({
-      branchName: branch.name, year, rows, payments, names: new Map(people.map((p) => [p.id, p.name])),
-      generatedAt: formatDateTime(ctx.now, ctx.tz), tz: ctx.tz,
+    const generatedAt = formatDateTime(ctx.now, ctx.tz);
+    const content = await duesWorkbook({
+      branchName: branch.name, year, rows, payments, names: new Map(people.map((p) => [p.id, p.name])), generatedAt, tz: ctx.tz,
     });
-    await ctx.audit({ action: 'export', entity: 'dues_ledger', entityId: branch.id, after: { year, path } });
     const t = yearTotals(rows);
-    return {
-      kind: 'text',
-      text: `已导出“${branch.name}”${year}年党费台账：${rows.length} 名党员、${payments.length} 笔交纳记录；`
-        + `应交 ${formatYuan(t.dueFen)} 元，已交 ${formatYuan(t.paidFen)} 元，未交 ${formatYuan(t.owedFen)} 元。\n`
-        + `文件已保存在服务器：${path}\n（机器人暂不能直接发送文件，请向管理员索取。）`,
-    };
+    const reply = await fileReply(ctx.db, {
+      tenantId: ctx.tenant.id, now: ctx.now, content,
+      fileName: `${branch.name}-党费台账-${year}-${generatedAt.replace(/\D/g, '')}.xlsx`,
+      caption: `已导出“${branch.name}”${year}年党费台账：${rows.length} 名党员、${payments.length} 笔交纳记录；`
+        + `应交 ${formatYuan(t.dueFen)} 元，已交 ${formatYuan(t.paidFen)} 元，未交 ${formatYuan(t.owedFen)} 元。`,
+    });
+    await ctx.audit({ action: 'export', entity: 'dues_ledger', entityId: branch.id, after: { year, file: reply.fileName } });
+    return reply;
   },
 });
 

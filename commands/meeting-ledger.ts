@@ -10,7 +10,8 @@ import type { CardReply } from '../src/bot/types.ts';
 import { localParts, zonedInstant } from '../src/domain/calendar.ts';
 import { COMMITTEE_MIN_FULL_MEMBERS, MEETING_KINDS, MEETING_LABELS } from '../src/domain/meetings.ts';
 import { mergeSettings, parseSettings, validateSettingsPatch, type TenantSettings } from '../src/domain/settings.ts';
-import { ledgerWorkbook, saveExport } from '../src/meetings/export.ts';
+import { ledgerWorkbook } from '../src/meetings/export.ts';
+import { fileReply } from '../src/files/export-files.ts';
 import { CADENCE_LABELS, kindOrRefuse, meetingTitle } from '../src/meetings/format.ts';
 import { ledgerLines, yearCompliance } from '../src/meetings/ledger.ts';
 import { loadRecords } from '../src/meetings/store.ts';
@@ -74,19 +75,14 @@ export const meetingExport = command({
   run: async (input, ctx) => {
     const { branch, compliance, records } = await yearData(ctx, input.branch, input.year);
     const title = `${branch.name}${input.year}年三会一课台账`;
-    const data = await ledgerWorkbook({ title, records, compliance, tz: ctx.tz, now: ctx.now });
+    const content = await ledgerWorkbook({ title, records, compliance, tz: ctx.tz, now: ctx.now });
     const stamp = formatDateTime(ctx.now, ctx.tz).replace(/\D/g, '');
-    const path = await saveExport(ctx.tenant.id, `${title}-${stamp}.xlsx`, data);
     const count = (s: string) => compliance.filter((e) => e.status === s).length;
-    return {
-      kind: 'card', title: `已导出 · ${title}`, tone: 'success',
-      text: '文件已保存在服务器上，请联系管理员取用（暂不支持直接在聊天中发送文件）。',
-      fields: [
-        { label: '文件', value: path },
-        { label: '会议记录', value: `${records.length} 条` },
-        { label: '应开会议', value: `已召开 ${count('held')} 项，未召开 ${count('missing')} 项，尚未到期 ${count('open')} 项` },
-      ],
-    } satisfies CardReply;
+    return fileReply(ctx.db, {
+      tenantId: ctx.tenant.id, now: ctx.now, content, fileName: `${title}-${stamp}.xlsx`,
+      caption: `已导出${title}：会议记录 ${records.length} 条；应开会议已召开 ${count('held')} 项，`
+        + `未召开 ${count('missing')} 项，尚未到期 ${count('open')} 项。`,
+    });
   },
 });
 

@@ -50,7 +50,7 @@ const fmt = (d: Date | undefined, tz: string) => {
 };
 
 function preview(reply: typeof outbox.$inferSelect['reply']): string {
-  const text = reply.kind === 'text' ? reply.text : `【${reply.title}】${reply.text ?? ''}`;
+  const text = reply.kind === 'text' ? reply.text : reply.kind === 'file' ? `【文件】${reply.fileName}` : `【${reply.title}】${reply.text ?? ''}`;
   const flat = text.replace(/\s+/g, ' ');
   return flat.length > 60 ? flat.slice(0, 59) + '…' : flat;
 }

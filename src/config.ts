@@ -8,6 +8,7 @@ const EnvSchema = z.object({
   ORG_TIMEZONE: z.string().default('Asia/Shanghai'),
   BOT_ADMINS: z.string().default(''),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  EXPORTS_DIR: z.string().default('.data/exports'),
 
   FEISHU_APP_ID: z.string().optional(),
   FEISHU_APP_SECRET: z.string().optional(),
@@ -20,6 +21,8 @@ const EnvSchema = z.object({
   DINGTALK_APP_SECRET: z.string().optional(),
   DINGTALK_ROBOT_CODE: z.string().optional(),
   DINGTALK_API_BASE: z.string().default('https://api.dingtalk.com'),
+  /** The legacy API host (media upload); derived from DINGTALK_API_BASE when unset. */
+  DINGTALK_OAPI_BASE: z.string().optional(),
   DINGTALK_MODE: z.enum(['http', 'stream']).default('http'),
 
   /** Key for anonymous-identity encryption; derived from the app secrets when unset. */
@@ -40,6 +43,8 @@ export interface DingTalkConfig {
   appSecret: string;
   robotCode: string;
   apiBase: string;
+  /** The legacy API (`/media/upload`); see {@link oapiBaseOf}. */
+  oapiBase?: string;
   mode: 'http' | 'stream';
 }
 
@@ -51,6 +56,8 @@ export interface Config {
   /** `platform:userId` strings. */
   admins: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Where the terminal chat saves the files the bot sends (chat platforms receive them in the chat). */
+  exportsDir: string;
   feishu?: FeishuConfig;
   dingtalk?: DingTalkConfig;
   /** Secret for sealing anonymous identities and signing card actions. */
@@ -86,6 +93,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           appSecret: e.DINGTALK_APP_SECRET,
           robotCode: e.DINGTALK_ROBOT_CODE || e.DINGTALK_APP_KEY,
           apiBase: e.DINGTALK_API_BASE.replace(/\/+$/, ''),
+          ...(e.DINGTALK_OAPI_BASE ? { oapiBase: e.DINGTALK_OAPI_BASE.replace(/\/+$/, '') } : {}),
           mode: e.DINGTALK_MODE,
         }
       : undefined;
@@ -98,10 +106,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timezone: e.ORG_TIMEZONE,
     admins: e.BOT_ADMINS.split(',').map((s) => s.trim()).filter(Boolean),
     logLevel: e.LOG_LEVEL,
+    exportsDir: e.EXPORTS_DIR,
     feishu,
     dingtalk,
     serverKey: serverKey || 'local-development-key',
   };
+}
+
+/**
+ * DingTalk's legacy API host: the configured one, else `oapi.` beside DingTalk's own `api.` host;
+ * any other API base (a proxy, a test double) is taken to serve both.
+ */
+export function oapiBaseOf(c: DingTalkConfig): string {
+  if (c.oapiBase) return c.oapiBase;
+  const m = /^https:\/\/api\.dingtalk\.(com|io)$/i.exec(c.apiBase);
+  return m ? `https://oapi.dingtalk.${m[1]!.toLowerCase()}` : c.apiBase;
 }
 
 function requireVar(value: string | undefined, name: string, platform: string): string {

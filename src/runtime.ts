@@ -8,6 +8,8 @@ import { configureAnonKey } from './anon/key.ts';
 import { trackedDeferrer, type Deferrer } from './defer.ts';
 import { createDispatcher, type Dispatch } from './bot/dispatcher.ts';
 import { acceptMessage, processInbox, recordHandled } from './bot/inbox.ts';
+import { answerAction } from './bot/action-reply.ts';
+import { fileSource } from './files/export-files.ts';
 import { welcomeCard } from './bot/welcome.ts';
 import type { ChatMessage, Reply } from './bot/types.ts';
 import { enqueue } from './notify/outbox.ts';
@@ -66,9 +68,10 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const dispatch = createDispatcher({ registry, admins: config.admins, log, tz, now });
 
   const senders: PlatformSender[] = [...(opts.extraSenders ?? [])];
-  const feishuSender = config.feishu ? createFeishuSender({ config: config.feishu, log, serverKey: config.serverKey, now, httpInstance: opts.feishuHttp }) : undefined;
+  const files = fileSource(db);
+  const feishuSender = config.feishu ? createFeishuSender({ config: config.feishu, log, serverKey: config.serverKey, now, httpInstance: opts.feishuHttp, files }) : undefined;
   if (feishuSender) senders.push(feishuSender);
-  if (config.dingtalk) senders.push(createDingTalkSender({ config: config.dingtalk, log, now }));
+  if (config.dingtalk) senders.push(createDingTalkSender({ config: config.dingtalk, log, now, files }));
   const sender = createSender({ db, senders, log, now, tz, admins: config.admins, secrets: secretsOf(config) });
 
   let processing: Promise<number> | undefined;
@@ -107,11 +110,11 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     // Recorded under its event id in the same transaction: a replayed or redelivered tap runs nothing twice.
     const work = db.transaction(async (tx): Promise<Reply> => {
       if ((await recordHandled(tx, msg, now())) === 'duplicate') return { kind: 'text', text: '这个操作已经处理过了。' };
-      return (await dispatch(msg, tx)) ?? { kind: 'text', text: '已处理。' };
+      return answerAction(tx, msg, (await dispatch(msg, tx)) ?? { kind: 'text', text: '已处理。' }, now(), tz);
     });
     // A tap is answered after a few seconds even if its command still runs; the host must keep it alive
     // (Workers' waitUntil) and not close the database under it. Its failure is the caller's to report.
-    deferrer.defer(work.then(() => undefined, () => undefined));
+    deferrer.defer(work.then(() => sender.kick(), () => undefined));
     return work;
   };
 

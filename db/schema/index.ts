@@ -7,3 +7,4 @@ export * from './talks.ts';
 export * from './anon.ts';
 export * from './appeals.ts';
 export * from './dues.ts';
+export * from './files.ts';

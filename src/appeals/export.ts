@@ -1,16 +1,9 @@
 /** The 问题台账 as an .xlsx: one sheet of appeals, one of figures, categories and recurring words. */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { RecurringTerm } from '../domain/appeals.ts';
 import { COMPLEXITY_LABELS, URGENCY_LABELS, stateLabel, when } from './format.ts';
 import { percent, stars, type AppealFigures } from './figures.ts';
 import type { LedgerRow } from './ledger.ts';
-
-/** Where exports go until platforms can send files; EXPORTS_DIR overrides it. */
-export function exportsDir(): string {
-  return process.env.EXPORTS_DIR || join('.data', 'exports');
-}
 
 const COLUMNS = [
   ['编号', 16], ['类别', 12], ['紧急程度', 10], ['复杂程度', 10], ['提交人', 12], ['提交时间', 18], ['承办人', 10],
@@ -54,13 +47,4 @@ export async function ledgerWorkbook(x: LedgerExport): Promise<Buffer> {
     ['高频词', '涉及件数'], ...x.terms.map((t) => [t.term, t.count]),
   ]);
   return Buffer.from(await wb.xlsx.writeBuffer());
-}
-
-/** Writes the workbook under exportsDir() and returns its path. */
-export async function writeLedger(name: string, data: Buffer): Promise<string> {
-  const dir = exportsDir();
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, `${name.replace(/[\\/:*?"<>|\s]+/g, '_')}.xlsx`);
-  await writeFile(path, data);
-  return path;
 }

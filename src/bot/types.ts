@@ -57,7 +57,18 @@ export interface CardReply {
   tone?: 'info' | 'success' | 'warning' | 'danger';
 }
 
-export type Reply = TextReply | CardReply;
+/**
+ * A file sent into the chat (the .xlsx exports). The bytes live in the `export_files` table, so
+ * whichever instance sends the outbox row can upload them; `caption` goes out as text just before.
+ */
+export interface FileReply {
+  kind: 'file';
+  fileId: number;
+  fileName: string;
+  caption?: string;
+}
+
+export type Reply = TextReply | CardReply | FileReply;
 
 /** Where an outbound message goes. */
 export interface Recipient {

@@ -1,20 +1,13 @@
 /**
  * `发展 导出`: the branch's 发展党员工作台账 as an .xlsx — one row per person with the date of each of
- * the 25 steps, and one row per recorded step. Written under the exports directory until platform
- * replies can carry files.
+ * the 25 steps, and one row per recorded step.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
 import { formatDateTime } from '../bot/time.ts';
 import { STAGES, STEPS, probationEnd, type DevelopmentSettings } from '../domain/development.ts';
 import { detailsText, stepLabel } from './format.ts';
 import { toRecord, type PersonSteps, type StepRow } from './store.ts';
 import { obligationLine, openObligations } from './timeline.ts';
-
-export function exportsDir(): string {
-  return resolve(process.env.EXPORTS_DIR || join('.data', 'exports'));
-}
 
 export const LEDGER_SHEET = '发展党员工作台账';
 export const STEPS_SHEET = '步骤明细';
@@ -67,13 +60,4 @@ export async function ledgerWorkbook(input: {
     }
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
-}
-
-/** Writes the file under exportsDir()/<tenant>/ and returns its absolute path. */
-export async function saveExport(tenantId: number, fileName: string, data: Buffer): Promise<string> {
-  const dir = join(exportsDir(), String(tenantId));
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, fileName.replace(/[\\/:*?"<>|\s]+/g, '_'));
-  await writeFile(path, data);
-  return path;
 }

@@ -1,15 +1,8 @@
-/** `党费 导出`: the year's ledger and payments as an .xlsx file under the exports directory. */
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+/** `党费 导出`: the year's ledger and payments as an .xlsx workbook. */
 import ExcelJS from 'exceljs';
 import type { PaymentRow } from './payments.ts';
 import { monthsZh } from './months.ts';
 import { STATE_ZH, yearTotals, type YearRow } from './year.ts';
-
-/** Until the neutral Reply can carry files, exports are written here and their path is replied. */
-export function exportDir(): string {
-  return resolve(process.env.EXPORT_DIR ?? '.data/exports');
-}
 
 const yuan = (fen: number) => fen / 100;
 const MONEY = '#,##0.00';
@@ -20,12 +13,12 @@ export interface ExportInput {
   rows: readonly YearRow[];
   payments: readonly PaymentRow[];
   names: ReadonlyMap<number, string>;
-  /** Local 'YYYY-MM-DD HH:mm' shown on the sheet and used in the file name. */
+  /** Local 'YYYY-MM-DD HH:mm' shown on the sheet. */
   generatedAt: string;
   tz: string;
 }
 
-export async function writeDuesWorkbook(input: ExportInput, dir = exportDir()): Promise<string> {
+export async function duesWorkbook(input: ExportInput): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = '党支部助手';
   const ledger = wb.addWorksheet('党费台账');
@@ -57,10 +50,5 @@ export async function writeDuesWorkbook(input: ExportInput, dir = exportDir()): 
   pays.getColumn(5).numFmt = MONEY;
   pays.getColumn(3).width = 24;
 
-  await mkdir(dir, { recursive: true });
-  const stamp = input.generatedAt.replace(/\D/g, '');
-  const safeName = input.branchName.replace(/[\\/:*?"<>|\s]+/g, '_');
-  const path = join(dir, `${safeName}-党费台账-${input.year}-${stamp}.xlsx`);
-  await wb.xlsx.writeFile(path);
-  return path;
+  return Buffer.from(await wb.xlsx.writeBuffer());
 }

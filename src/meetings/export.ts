@@ -1,16 +1,9 @@
 /** The year's meeting ledger as an .xlsx: one sheet of records (the 会议记录 fields), one of compliance. */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { formatDate, formatDateTime } from '../bot/time.ts';
 import { MEETING_LABELS, type ComplianceEntry } from '../domain/meetings.ts';
 import { CADENCE_LABELS, periodLabel } from './format.ts';
 import type { MeetingRecord } from './store.ts';
-
-/** Where exports are written until platforms can upload files; EXPORTS_DIR overrides it. */
-export function exportsDir(): string {
-  return process.env.EXPORTS_DIR || join('.data', 'exports');
-}
 
 const RECORD_COLUMNS = [
   ['编号', 8], ['会议类型', 16], ['党小组', 14], ['召开时间', 18], ['地点', 18], ['主题', 30], ['主持人', 10], ['记录人', 10],
@@ -62,13 +55,4 @@ export async function ledgerWorkbook(input: {
       STATUS_LABELS[e.status], e.heldAt ? formatDate(e.heldAt, input.tz) : '']);
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
-}
-
-/** Writes the file under exportsDir()/<tenant>/ and returns its path. */
-export async function saveExport(tenantId: number, fileName: string, data: Buffer): Promise<string> {
-  const dir = join(exportsDir(), String(tenantId));
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, fileName.replace(/[\\/:*?"<>|\s]+/g, '_'));
-  await writeFile(path, data);
-  return path;
 }

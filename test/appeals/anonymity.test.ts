@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { anonHandles, appealEvents, appeals, auditLog, chats, inbox } from '../../db/schema/index.ts';
+import { anonHandles, appealEvents, appeals, auditLog, chats, exportFiles, inbox } from '../../db/schema/index.ts';
 import { appealBoard } from '../../cron/appeal-board.ts';
 import { appealSla } from '../../cron/appeal-sla.ts';
 import { runJob } from '../../cron/runner.ts';
+import { deliveredWorkbook } from '../helpers/exports.ts';
 import type { TestBot } from '../helpers/runtime.ts';
 import { appealBot, appealRow, jobDeps, outboxRows, sentTo, type Seeded } from './seed.ts';
 
@@ -19,13 +17,11 @@ describe('anonymous appeals never reveal the submitter', () => {
   let bot: TestBot;
   let seeded: Seeded;
   beforeAll(async () => {
-    process.env.EXPORTS_DIR = mkdtempSync(join(tmpdir(), 'appeal-export-'));
     ({ bot, seeded } = await appealBot({
       第一党支部: [{ name: '张书记', roles: ['书记'] }, { name: WANG, id: WANG_ID, employeeNo: WANG_NO }, { name: '李四', roles: ['组织委员'] }],
     }));
   });
   afterAll(async () => {
-    delete process.env.EXPORTS_DIR;
     await bot.close();
   });
 
@@ -74,12 +70,17 @@ describe('anonymous appeals never reveal the submitter', () => {
     expect(ledger).toContain('SQ-2026-0001 工作条件 匿名#1 → 李四 已办结 4分');
     expect(await bot.say('管理员', '诉求 统计 2026-12 支部:第一党支部')).toContain('收到：2件');
     const exported = await bot.say('张书记', '诉求 导出 2026-12');
-    const path = /：(\S+\.xlsx)/.exec(exported)![1]!;
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(path);
+    expect(exported.split('\n').filter(leaks)).toEqual([]);
+    const { workbook: wb } = await deliveredWorkbook(exported);
     const cells = wb.worksheets.flatMap((ws) => ws.getSheetValues().flat().map(String));
     expect(cells).toContain('匿名#1');
     expect(cells.filter(leaks)).toEqual([]);
+    // The bytes kept in the database for the platform upload are the same clean workbook.
+    const [stored] = await bot.handle.db.select().from(exportFiles);
+    expect(stored!.fileName.includes(WANG)).toBe(false);
+    const fromDb = new ExcelJS.Workbook();
+    await fromDb.xlsx.load(stored!.content as unknown as ArrayBuffer);
+    expect(fromDb.worksheets.flatMap((ws) => ws.getSheetValues().flat().map(String)).filter(leaks)).toEqual([]);
 
     await bot.handle.db.insert(chats).values({ tenantId: seeded.tenantId, platform: 'console', chatId: '第一支部群', branchId: seeded.branchIds['第一党支部']! });
     bot.setNow('2026-12-07T09:00:00+08:00');

@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import ExcelJS from 'exceljs';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { appeals, chats } from '../../db/schema/index.ts';
 import { appealBoard } from '../../cron/appeal-board.ts';
 import { runJob } from '../../cron/runner.ts';
 import { appealScorecard } from '../../src/appeals/figures.ts';
+import { deliveredWorkbook } from '../helpers/exports.ts';
 import type { TestBot } from '../helpers/runtime.ts';
 import { appealBot, jobDeps, sentTo, type Seeded } from './seed.ts';
 
@@ -16,7 +13,6 @@ describe('appeal figures on a seeded month', () => {
   let bot: TestBot;
   let s: Seeded;
   beforeAll(async () => {
-    process.env.EXPORTS_DIR = mkdtempSync(join(tmpdir(), 'appeal-figures-'));
     ({ bot, seeded: s } = await appealBot({
       第一党支部: [{ name: '张书记', roles: ['书记'] }, { name: '王五' }, { name: '李厨师', employeeNo: 'K2201' }],
       第二党支部: [{ name: '孙书记', roles: ['书记'] }, { name: '赵六' }],
@@ -46,7 +42,6 @@ describe('appeal figures on a seeded month', () => {
     ]);
   });
   afterAll(async () => {
-    delete process.env.EXPORTS_DIR;
     await bot.close();
   });
 
@@ -72,14 +67,11 @@ describe('appeal figures on a seeded month', () => {
     expect(await bot.say('张书记', '诉求 统计 2026')).toContain('收到：5件');
   });
 
-  it('exports the ledger as .xlsx and says where it is', async () => {
+  it('sends the ledger as an .xlsx file in the chat', async () => {
     const reply = await bot.say('张书记', '诉求 导出 2026-11');
     expect(reply).toContain('已导出第一党支部2026年11月诉求台账（4件）');
-    expect(reply).toContain('目前还不能在聊天中直接发送文件');
-    const path = /：(\S+\.xlsx)/.exec(reply)![1]!;
-    expect(path.startsWith(process.env.EXPORTS_DIR!)).toBe(true);
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(path);
+    const { name, workbook: wb } = await deliveredWorkbook(reply);
+    expect(name).toBe('诉求台账-第一党支部-2026-11.xlsx');
     const sheet = wb.getWorksheet('诉求台账')!;
     expect(sheet.rowCount).toBe(5);
     expect(sheet.getRow(3).getCell(1).value).toBe('SQ-2026-0002');

@@ -1,11 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import ExcelJS from 'exceljs';
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, developmentSteps, outbox } from '../../db/schema/index.ts';
 import { LEDGER_HEADERS, LEDGER_SHEET, STEPS_SHEET, STEP_HEADERS } from '../../src/development/export.ts';
+import { deliveredWorkbook } from '../helpers/exports.ts';
 import { createTestBot, type TestBot } from '../helpers/runtime.ts';
 import { DATES, ask, memberNamed } from './helpers.ts';
 
@@ -18,7 +15,6 @@ const say = (as: string, text: string) => ask(bot, as, text);
 const rec = (text: string) => say('李四', `发展 登记 王五 ${text}`);
 
 beforeAll(async () => {
-  process.env.EXPORTS_DIR = mkdtempSync(join(tmpdir(), 'dev-exports-'));
   bot = await createTestBot({ now: '2027-08-20T10:00:00+08:00' });
   await say('管理员', '支部 新建 第一党支部');
   await say('管理员', '支部 新建 第二党支部');
@@ -172,13 +168,15 @@ describe('reading the ledger', () => {
     bot.setNow('2026-03-29T10:00:00+08:00');
   });
 
-  it('exports the .xlsx in the usual columns, and it reads back', async () => {
-    const reply = await say('李四', '发展 导出');
-    expect(reply).toContain('共3人（预备党员1人、正式党员1人、入党申请人1人），27条步骤记录。');
-    const path = /文件：(.+\.xlsx)/.exec(reply)![1]!;
-    expect(path.startsWith(process.env.EXPORTS_DIR!)).toBe(true);
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(path);
+  it('sends the .xlsx in the usual columns, and it reads back', async () => {
+    // Through the outbox and the console sender, as a chat platform would deliver it.
+    const refused = await bot.say('赵六', '发展 导出');
+    expect(refused).toContain('仅书记、副书记、组织委员可用');
+    expect(refused).not.toContain('[文件]');
+    const reply = await bot.say('李四', '发展 导出');
+    expect(reply).toContain('已导出第一党支部发展党员台账：共3人（预备党员1人、正式党员1人、入党申请人1人），27条步骤记录。');
+    const { name, workbook: wb } = await deliveredWorkbook(reply);
+    expect(name).toBe('发展党员台账_第一党支部_2026-03-29.xlsx');
     const values = (sheet: string, row: number) => (wb.getWorksheet(sheet)!.getRow(row).values as unknown[]).slice(1);
     expect(values(LEDGER_SHEET, 1)).toEqual(LEDGER_HEADERS);
     const wang = Object.fromEntries(LEDGER_HEADERS.map((h, i) => [h, values(LEDGER_SHEET, 3)[i] ?? '']));

@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import ExcelJS from 'exceljs';
-import { auditLog, duesPayments } from '../../db/schema/index.ts';
+import { auditLog, duesPayments, exportFiles } from '../../db/schema/index.ts';
+import { deliveredWorkbook } from '../helpers/exports.ts';
 import { createTestBot, type TestBot } from '../helpers/runtime.ts';
 import { seedBranch, setProfile } from './fixtures.ts';
-
-const exports = mkdtempSync(join(tmpdir(), 'dues-export-'));
-process.env.EXPORT_DIR = exports;
 
 describe('党费 commands through the console', () => {
   let bot: TestBot;
@@ -30,7 +24,6 @@ describe('党费 commands through the console', () => {
   });
   afterAll(async () => {
     await bot.close();
-    rmSync(exports, { recursive: true, force: true });
   });
 
   it('calculates dues for anyone, even an unbound stranger, on the whole amount', async () => {
@@ -133,14 +126,13 @@ describe('党费 commands through the console', () => {
     expect(ledger).toContain('合计：应交 432.00 元，已交 195.00 元，待确认 97.50 元，未交 139.50 元。');
   });
 
-  it('exports the year as .xlsx under the exports directory and says where', async () => {
+  it('sends the year as an .xlsx file in the chat', async () => {
     const reply = await bot.say('钱会计', '党费 导出 2026');
     expect(reply).toContain('已导出“第一党支部”2026年党费台账：2 名党员、3 笔交纳记录');
-    const files = readdirSync(exports).filter((f) => f.endsWith('.xlsx'));
-    expect(files).toEqual(['第一党支部-党费台账-2026-202612021000.xlsx']);
-    expect(reply).toContain(join(exports, files[0]!));
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(join(exports, files[0]!));
+    const { name, workbook: wb } = await deliveredWorkbook(reply);
+    expect(name).toBe('第一党支部-党费台账-2026-202612021000.xlsx');
+    // The 李四 who asked earlier was refused: this is the only file ever stored.
+    expect((await bot.handle.db.select().from(exportFiles)).map((f) => f.fileName)).toEqual([name]);
     const sheet = wb.getWorksheet('党费台账')!;
     const li = sheet.getRows(1, sheet.rowCount)!.find((r) => r.getCell(1).value === '李四')!;
     expect(li.getCell(11).value).toBe('已交 97.50'); // September

@@ -1,11 +1,12 @@
 /**
- * A fake DingTalk on loopback: the v1.0 access token, robot 1:1 batch send, robot group send and
- * session webhooks, all on one HTTP server, with programmable failures. Payloads follow the shapes
+ * A fake DingTalk on loopback: the v1.0 access token, robot 1:1 batch send, robot group send, session
+ * webhooks and the legacy media upload (`/media/upload`, bytes kept as received), all on one HTTP server, with programmable failures. Payloads follow the shapes
  * in /work/shared/reference/dingtalk.md (§1–§3).
  */
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseMultipart } from './multipart.ts';
 
 export type FailKind = 'http500' | 'http429' | 'reset' | 'timeout';
 
@@ -22,8 +23,17 @@ export type SentMessage =
   | { via: 'group'; openConversationId: string; robotCode: string; msgKey: string; msgParam: Record<string, unknown> }
   | { via: 'session'; session: string; body: Record<string, unknown> };
 
+/** A file received by POST /media/upload. */
+export interface UploadedMedia {
+  mediaId: string;
+  type: string;
+  fileName: string;
+  content: Buffer;
+}
+
 export interface FakeDingTalk {
   baseUrl: string;
+  uploads(): UploadedMedia[];
   /** A session webhook on this server; an expired one answers errcode 300001. */
   sessionWebhookUrl(id: string, expired?: boolean): string;
   /** Expire a session webhook handed out earlier. */
@@ -63,6 +73,7 @@ export async function startFakeDingTalk(opts: FakeDingTalkOptions = {}): Promise
   const hanging = new Set<ServerResponse>();
   let tokenCount = 0;
   let processKey = 0;
+  const uploads: UploadedMedia[] = [];
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
@@ -72,7 +83,9 @@ export async function startFakeDingTalk(opts: FakeDingTalkOptions = {}): Promise
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const text = await readBody(req);
+    const bytes = await readBody(req);
+    const multipart = /multipart\/form-data/i.test(req.headers['content-type'] ?? '');
+    const text = multipart ? '[multipart]' : bytes.toString('utf8');
     let body: unknown = undefined;
     try {
       body = text ? JSON.parse(text) : undefined;
@@ -124,6 +137,19 @@ export async function startFakeDingTalk(opts: FakeDingTalkOptions = {}): Promise
       return json(res, 200, { errcode: 0, errmsg: 'ok' });
     }
 
+    if (url.pathname === '/media/upload') {
+      // The legacy API: the token in the query string, errors as HTTP 200 + errcode.
+      if (!validTokens.has(url.searchParams.get('access_token') ?? '')) return json(res, 200, { errcode: 40014, errmsg: '不合法的access_token' });
+      const type = url.searchParams.get('type') ?? '';
+      if (!['image', 'voice', 'video', 'file'].includes(type)) return json(res, 200, { errcode: 40004, errmsg: '不合法的媒体文件类型' });
+      const media = multipart ? parseMultipart(bytes, req.headers['content-type']).find((p) => p.name === 'media') : undefined;
+      if (!media?.filename) return json(res, 200, { errcode: 41001, errmsg: '缺少media参数' });
+      if (media.data.length === 0 || media.data.length > 20 * 1024 * 1024) return json(res, 200, { errcode: 40006, errmsg: '不合法的文件大小' });
+      const mediaId = `@lAfake${uploads.length + 1}`;
+      uploads.push({ mediaId, type, fileName: media.filename, content: media.data });
+      return json(res, 200, { errcode: 0, errmsg: 'ok', type, media_id: mediaId, created_at: Date.now() });
+    }
+
     const token = req.headers['x-acs-dingtalk-access-token'];
     if (typeof token !== 'string' || !validTokens.has(token)) {
       return json(res, 401, { code: 'InvalidAuthentication', message: '不合法的access_token' });
@@ -138,6 +164,9 @@ export async function startFakeDingTalk(opts: FakeDingTalkOptions = {}): Promise
       return json(res, 400, { code: 'invalidParameter.msgParam', message: 'msgParam 不是 JSON 字符串' });
     }
     if (typeof b.msgKey !== 'string') return json(res, 400, { code: 'invalidParameter.msgKey' });
+    if (b.msgKey === 'sampleFile' && !uploads.some((u) => u.mediaId === msgParam.mediaId)) {
+      return json(res, 400, { code: 'invalidParameter.mediaId', message: 'mediaId 不存在' });
+    }
 
     if (url.pathname === '/v1.0/robot/oToMessages/batchSend') {
       const userIds = b.userIds;
@@ -183,6 +212,7 @@ export async function startFakeDingTalk(opts: FakeDingTalkOptions = {}): Promise
 
   return {
     baseUrl,
+    uploads: () => [...uploads],
     sessionWebhookUrl(id, isExpired = false) {
       if (isExpired) expired.add(id);
       return `${baseUrl}/robot/sendBySession?session=${encodeURIComponent(id)}`;
@@ -218,11 +248,11 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

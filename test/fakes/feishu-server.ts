@@ -4,11 +4,13 @@
  * independently of src/platforms/feishu, so a mistake there is not mirrored here.
  *
  * Serves: POST /open-apis/auth/v3/tenant_access_token/internal, POST /open-apis/im/v1/messages,
- * POST /open-apis/im/v1/messages/:id/reply, GET /open-apis/bot/v3/info, POST /callback/ws/endpoint.
+ * POST /open-apis/im/v1/messages/:id/reply, POST /open-apis/im/v1/files (uploads kept byte for byte),
+ * GET /open-apis/bot/v3/info, POST /callback/ws/endpoint.
  */
 import { createCipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseMultipart } from './multipart.ts';
 
 export interface FakeFeishuOptions {
   appId?: string;
@@ -53,10 +55,21 @@ export interface SentMessage {
 /** '230002': the bot is not in the chat (permanent). */
 export type FailKind = '429' | 'token-expired' | '230020' | '230002' | '500';
 
+/** A file received by POST /open-apis/im/v1/files. */
+export interface UploadedFile {
+  fileKey: string;
+  fileType: string;
+  fileName: string;
+  content: Buffer;
+}
+
 export interface FakeFeishu {
   baseUrl: string;
   calls: FakeCall[];
   sent(): SentMessage[];
+  uploads(): UploadedFile[];
+  /** The next `times` uploads fail with HTTP 500 (transient). */
+  failNextUpload(times?: number): void;
   tokenRequests(): number;
   /** The next `times` message sends (create or reply) fail this way. */
   failNext(kind: FailKind, times?: number, opts?: { resetSeconds?: number }): void;
@@ -87,6 +100,8 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
   const uuids = new Map<string, { at: number; messageId: string; chatId?: string }>();
   const chats = new Map<string, string>(); // message id → chat id
   const windows = new Map<string, number[]>(); // rate-limit key → recent request times
+  const uploads: UploadedFile[] = [];
+  let uploadFailures = 0;
 
   function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -148,6 +163,9 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
     } catch {
       return send(res, 400, { code: 230001, msg: 'content is not JSON' });
     }
+    if (msgType === 'file' && !uploads.some((u) => u.fileKey === (parsed as { file_key?: unknown }).file_key)) {
+      return send(res, 400, { code: 230001, msg: 'invalid file_key' });
+    }
     if (via === 'create' && typeof body.receive_id !== 'string') return send(res, 400, { code: 230001, msg: 'receive_id missing' });
 
     const chatId = target.receiveIdType === 'chat_id' ? target.receiveId : target.replyTo ? chats.get(target.replyTo) : undefined;
@@ -185,7 +203,9 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    const multipart = /multipart\/form-data/i.test(req.headers['content-type'] ?? '');
+    const raw = multipart ? '[multipart]' : bytes.toString('utf8');
     let body: unknown = raw;
     try {
       body = raw ? JSON.parse(raw) : undefined;
@@ -222,6 +242,30 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
       if (!receiveIdType) return send(res, 400, { code: 230001, msg: 'receive_id_type missing' });
       return handleSend(res, b, 'create', { receiveIdType, ...(typeof b.receive_id === 'string' ? { receiveId: b.receive_id } : {}) });
     }
+    if (req.method === 'POST' && url.pathname === '/open-apis/im/v1/files') {
+      if (uploadFailures > 0) {
+        uploadFailures--;
+        return send(res, 500, { code: 1, msg: 'internal error' });
+      }
+      let parts;
+      try {
+        parts = parseMultipart(bytes, req.headers['content-type']);
+      } catch {
+        return send(res, 400, { code: 234001, msg: 'Invalid request param.' });
+      }
+      const field = (n: string) => parts.find((p) => p.name === n);
+      const file = field('file');
+      const fileType = field('file_type')?.data.toString('utf8');
+      const fileName = field('file_name')?.data.toString('utf8');
+      if (!file || !fileType || !fileName || !['opus', 'mp4', 'pdf', 'doc', 'xls', 'ppt', 'stream'].includes(fileType)) {
+        return send(res, 400, { code: 234001, msg: 'Invalid request param.' });
+      }
+      if (file.data.length === 0) return send(res, 400, { code: 234010, msg: 'File\'s size can\'t be 0.' });
+      if (file.data.length > 30 * 1024 * 1024) return send(res, 400, { code: 234006, msg: 'The file size exceed the max value.' });
+      const fileKey = `file_v3_fake_${++seq}`;
+      uploads.push({ fileKey, fileType, fileName, content: file.data });
+      return send(res, 200, { code: 0, msg: 'success', data: { file_key: fileKey } });
+    }
     const reply = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/.exec(url.pathname);
     if (req.method === 'POST' && reply?.[1]) return handleSend(res, b, 'reply', { replyTo: decodeURIComponent(reply[1]) });
     send(res, 404, { code: 404, msg: `fake feishu: no route ${req.method} ${url.pathname}` });
@@ -233,6 +277,10 @@ export async function startFakeFeishu(opts: FakeFeishuOptions = {}): Promise<Fak
     baseUrl: `http://127.0.0.1:${port}`,
     calls,
     sent: () => [...sent],
+    uploads: () => [...uploads],
+    failNextUpload(times = 1) {
+      uploadFailures += times;
+    },
     tokenRequests: () => tokenRequests,
     failNext(kind, times = 1, o = {}) {
       for (let i = 0; i < times; i++) failures.push({ kind, resetSeconds: o.resetSeconds ?? 2 });

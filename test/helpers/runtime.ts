@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { memoryLogger } from '../../src/log.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
@@ -5,6 +8,7 @@ import { consoleMessage } from '../../src/platforms/console/message.ts';
 import { createConsoleSender } from '../../src/platforms/console/sender.ts';
 import type { PlatformSender } from '../../src/platforms/types.ts';
 import type { DbHandle } from '../../db/client.ts';
+import { fileSource } from '../../src/files/export-files.ts';
 import { createTestDb } from './db.ts';
 
 export interface TestBot {
@@ -35,12 +39,16 @@ export async function createTestBot(opts: {
   config?: Partial<Config>;
 } = {}): Promise<TestBot> {
   const handle = opts.handle ?? (await createTestDb());
-  const config = { ...loadConfig({ BOT_ADMINS: 'console:管理员', LOG_LEVEL: 'debug', ...opts.env }), ...opts.config };
+  // Files the console receives go to EXPORTS_DIR when the process sets one, else to a fresh directory.
+  const ownDir = process.env.EXPORTS_DIR ? undefined : mkdtempSync(join(tmpdir(), 'pba-exports-'));
+  const env = { BOT_ADMINS: 'console:管理员', LOG_LEVEL: 'debug', EXPORTS_DIR: process.env.EXPORTS_DIR ?? ownDir!, ...opts.env };
+  const config = { ...loadConfig(env), ...opts.config };
   let clock = new Date(opts.now ?? '2026-12-02T10:00:00+08:00');
   const log = memoryLogger('debug', [config.serverKey]);
   const outputs: string[] = [];
   let delivered: Array<{ text: string; to: string }> = [];
   const consoleSender = createConsoleSender({
+    files: { source: fileSource(handle.db), dir: config.exportsDir },
     write: (t, to) => {
       outputs.push(t);
       delivered.push({ text: t.replace(/^\[[^\]]+\] /, ''), to: `${to.kind}:${to.id}` });
@@ -72,6 +80,7 @@ export async function createTestBot(opts: {
     },
     close: async () => {
       await runtime.close();
+      if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };
 }

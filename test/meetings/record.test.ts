@@ -1,19 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, meetings } from '../../db/schema/index.ts';
+import { auditLog, exportFiles, meetings } from '../../db/schema/index.ts';
+import { deliveredWorkbook } from '../helpers/exports.ts';
 import { createTestBot, type TestBot } from '../helpers/runtime.ts';
 import { seed } from './seed.ts';
 
 // The clock stays at Wednesday 2026-12-02 10:00 (Asia/Shanghai).
 describe('会议 登记 / 更正 / 台账 / 导出 through the console', () => {
   let bot: TestBot;
-  const exportsDir = mkdtempSync(join(tmpdir(), 'pba-meetings-'));
   beforeAll(async () => {
-    process.env.EXPORTS_DIR = exportsDir;
     bot = await createTestBot();
     const fifth = ['吴一', '郑二', '冯三', '陈四', '褚五', '卫六', '蒋七', '沈八'].map((name) => ({ name }));
     await seed(bot, {
@@ -25,8 +20,6 @@ describe('会议 登记 / 更正 / 台账 / 导出 through the console', () => {
     });
   });
   afterAll(async () => {
-    delete process.env.EXPORTS_DIR;
-    rmSync(exportsDir, { recursive: true, force: true });
     await bot.close();
   });
 
@@ -103,14 +96,11 @@ describe('会议 登记 / 更正 / 台账 / 导出 through the console', () => {
     expect(ledger).toContain('支部委员会会议（每月）：已开 0 期');
   });
 
-  it('exports the year as an .xlsx with the record fields, which reads back', async () => {
+  it('sends the year as an .xlsx file with the record fields, which reads back', async () => {
     const reply = await bot.say('张三', '会议 导出 2026');
-    expect(reply).toContain('【已导出 · 第一党支部2026年三会一课台账】');
-    expect(reply).toContain('会议记录：2 条');
-    const path = /文件：(.+)/.exec(reply)![1]!.trim();
-    expect(path.startsWith(exportsDir)).toBe(true);
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.readFile(path);
+    expect(reply).toContain('已导出第一党支部2026年三会一课台账：会议记录 2 条；');
+    const { name, workbook: wb } = await deliveredWorkbook(reply);
+    expect(name).toBe('第一党支部2026年三会一课台账-202612021000.xlsx');
     const rows = wb.getWorksheet('会议记录')!.getSheetValues().slice(1).map((r) => (r as unknown[]).slice(1));
     expect(rows[0]).toEqual([
       '编号', '会议类型', '党小组', '召开时间', '地点', '主题', '主持人', '记录人', '应到人数', '实到人数', '到会人员', '缺席人员及原因',
@@ -126,5 +116,13 @@ describe('会议 登记 / 更正 / 台账 / 导出 through the console', () => {
     expect(comp).toContain('党小组会|第一党小组|每月|2026年11月|已召开|2026-11-26');
     expect(comp).toContain('组织生活会||每年|2026年度|尚未召开|');
     expect(comp.some((c) => c.startsWith('支部委员会'))).toBe(false);
+  });
+
+  it('sends no file to a member who may not export, and stores none', async () => {
+    const before = (await bot.handle.db.select({ id: exportFiles.id }).from(exportFiles)).length;
+    const reply = await bot.say('李四', '会议 导出 2026');
+    expect(reply).toContain('可用');
+    expect(reply).not.toContain('[文件]');
+    expect(await bot.handle.db.select({ id: exportFiles.id }).from(exportFiles)).toHaveLength(before);
   });
 });

@@ -7,6 +7,7 @@ import { createLogger } from '../../log.ts';
 import { openDb } from '../../../db/client.ts';
 import { runMigrations } from '../../../db/migrate.ts';
 import { createRuntime } from '../../runtime.ts';
+import { fileSource } from '../../files/export-files.ts';
 import { consoleMessage } from './message.ts';
 import { createConsoleSender } from './sender.ts';
 
@@ -24,7 +25,11 @@ const runtime = createRuntime({
   config,
   handle,
   log,
-  extraSenders: [createConsoleSender({ write: (t) => process.stdout.write(t + '\n\n'), self: as })],
+  extraSenders: [createConsoleSender({
+    write: (t) => process.stdout.write(t + '\n\n'),
+    self: as,
+    files: { source: fileSource(handle.db), dir: config.exportsDir },
+  })],
 });
 
 const interactive = process.stdin.isTTY;

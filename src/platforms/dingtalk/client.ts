@@ -1,10 +1,11 @@
 /**
  * A small fetch-based client for the DingTalk APIs the bot needs: the v1.0 access token (cached,
- * single-flight, refreshed early), robot 1:1 batch send, robot group send, and session webhooks.
+ * single-flight, refreshed early), robot 1:1 batch send, robot group send, session webhooks, and the
+ * legacy media upload (`oapi` host, same token) that file messages need.
  * Neither the app secret nor the token is ever logged or put into an error message.
  */
 import { z } from 'zod';
-import type { DingTalkConfig } from '../../config.ts';
+import { oapiBaseOf, type DingTalkConfig } from '../../config.ts';
 import type { Logger } from '../../log.ts';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -30,6 +31,8 @@ export interface DingTalkClient {
   accessToken(): Promise<string>;
   batchSendOto(input: { userIds: string[]; msgKey: string; msgParam: string }): Promise<BatchSendResult>;
   sendGroup(input: { openConversationId: string; msgKey: string; msgParam: string }): Promise<{ processQueryKey?: string }>;
+  /** Uploads a file (`POST /media/upload?type=file`, multipart field `media`) and returns its media_id. */
+  uploadFile(input: { fileName: string; content: Uint8Array }): Promise<string>;
   /** Posts to a session webhook. Resolves with DingTalk's errcode (0 = sent); throws DingTalkError on HTTP/network failure. */
   sendSessionWebhook(url: string, body: unknown): Promise<{ errcode: number; errmsg?: string }>;
 }
@@ -45,6 +48,9 @@ export interface DingTalkClientOptions {
   tokenRefreshMarginMs?: number;
 }
 
+/** media/upload takes files of at most 20 MB. */
+export const MAX_MEDIA_FILE_BYTES = 20 * 1024 * 1024;
+
 /** Max userIds per oToMessages/batchSend call. */
 export const BATCH_SEND_MAX_USERS = 20;
 
@@ -55,6 +61,9 @@ const BatchSendSchema = z.object({
   flowControlledStaffIdList: z.array(z.string()).nullish(),
 });
 const ErrorBodySchema = z.object({ code: z.string().optional(), message: z.string().optional() }).passthrough();
+const MediaReplySchema = z.object({ errcode: z.coerce.number().optional(), errmsg: z.string().optional(), media_id: z.string().optional() }).passthrough();
+/** Legacy-API errcodes meaning the token is bad or expired: fetch a new one and try once more. */
+const OAPI_TOKEN_ERRCODES = new Set([40001, 40014, 42001]);
 const WebhookReplySchema = z.object({ errcode: z.coerce.number().optional(), errmsg: z.string().optional() }).passthrough();
 
 export function createDingTalkClient(opts: DingTalkClientOptions): DingTalkClient {
@@ -180,6 +189,35 @@ export function createDingTalkClient(opts: DingTalkClientOptions): DingTalkClien
         'dingtalk groupMessages/send',
       )) as { processQueryKey?: unknown };
       return typeof body.processQueryKey === 'string' ? { processQueryKey: body.processQueryKey } : {};
+    },
+
+    async uploadFile({ fileName, content }) {
+      if (content.length === 0 || content.length > MAX_MEDIA_FILE_BYTES) {
+        throw new DingTalkError(`dingtalk media/upload: a file of ${content.length} bytes cannot be uploaded (1 byte to 20 MB)`, false);
+      }
+      for (let attempt = 0; ; attempt++) {
+        const token = await accessToken();
+        const form = new FormData();
+        form.append('media', new Blob([content.slice()]), fileName);
+        // The legacy API takes the token in the query string: keep the URL out of every error message.
+        const body = await call(
+          `${oapiBaseOf(opts.config)}/media/upload?access_token=${encodeURIComponent(token)}&type=file`,
+          { method: 'POST', headers: { accept: 'application/json' }, body: form },
+          'dingtalk media/upload',
+        );
+        const parsed = MediaReplySchema.safeParse(body);
+        if (!parsed.success) throw new DingTalkError('dingtalk media/upload: unexpected response', true);
+        const { errcode = 0, errmsg, media_id: mediaId } = parsed.data;
+        if (errcode === 0 && mediaId) return mediaId;
+        if (OAPI_TOKEN_ERRCODES.has(errcode) && attempt === 0) {
+          if (cached?.token === token) cached = undefined;
+          log.warn('dingtalk token rejected, refreshing', { api: 'media/upload' });
+          continue;
+        }
+        // -1 is "system busy", 90xxx are DingTalk's flow-control codes; anything else will not change on retry.
+        const retryable = errcode === -1 || (errcode >= 90000 && errcode < 91000) || errcode === 0;
+        throw new DingTalkError(`dingtalk media/upload: errcode ${errcode}${errmsg ? ` ${errmsg.slice(0, 200)}` : ''}`, retryable, { code: String(errcode) });
+      }
     },
 
     async sendSessionWebhook(url, payload) {

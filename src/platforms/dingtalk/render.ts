@@ -10,6 +10,7 @@
  * text into the group without @-mentioning the bot, so the bot would never receive it.
  */
 import type { Button, CardReply, Reply } from '../../bot/types.ts';
+import { fileAsText } from '../../bot/file-text.ts';
 
 export type ChatKind = 'private' | 'group';
 
@@ -36,12 +37,15 @@ const MAX_TITLE_CHARS = 64;
 const TRUNCATED = '\n\n…（内容过长，已截断）';
 
 export function renderForSessionWebhook(reply: Reply, opts: RenderOptions): SessionWebhookBody {
+  if (reply.kind === 'file') return renderForSessionWebhook({ kind: 'text', text: fileAsText(reply) }, opts);
   if (reply.kind === 'text') return { msgtype: 'text', text: { content: fitText(reply.text, (t) => ({ content: t })) } };
   const md = renderCardMarkdown(reply, opts);
   return { msgtype: 'markdown', markdown: md };
 }
 
+/** A file reply renders as its caption and name here; the sender uploads and sends the file itself. */
 export function renderForRobotApi(reply: Reply, opts: RenderOptions): RobotApiMessage {
+  if (reply.kind === 'file') return renderForRobotApi({ kind: 'text', text: fileAsText(reply) }, opts);
   if (reply.kind === 'text') {
     const content = fitText(reply.text, (t) => ({ content: t }));
     return { msgKey: 'sampleText', msgParam: JSON.stringify({ content }) };

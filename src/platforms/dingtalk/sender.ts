@@ -6,8 +6,13 @@
  * (session gone) or any other definitive webhook error, and for proactive messages, it goes through
  * the robot OpenAPI: users via oToMessages/batchSend (rows with identical content share calls of at
  * most 20 ids), chats via groupMessages/send. One SendResult per row, in order.
+ *
+ * A file reply always takes the OpenAPI (a session webhook cannot carry files): the file is uploaded
+ * (media/upload), its caption sent as text, then a `sampleFile` message with the media id.
  */
 import type { DingTalkConfig } from '../../config.ts';
+import type { FileReply } from '../../bot/types.ts';
+import type { FileSource } from '../../files/export-files.ts';
 import type { Logger } from '../../log.ts';
 import type { Outbound, PlatformSender, SendResult } from '../types.ts';
 import {
@@ -33,6 +38,8 @@ export interface DingTalkSenderOptions {
   buttonLinks?: boolean;
   /** A ready client (tests); built from the options otherwise. */
   client?: DingTalkClient;
+  /** Where file replies' bytes are read from; without it a file reply fails. */
+  files?: FileSource;
 }
 
 export const WEBHOOK_SAFETY_MARGIN_MS = 5 * 60_000;
@@ -67,6 +74,7 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): PlatformSende
 
   /** 'api' = use the OpenAPI for this row now; otherwise the row's final result. */
   async function viaWebhook(item: Outbound): Promise<SendResult | 'api'> {
+    if (item.reply.kind === 'file') return 'api';
     const hint = parseReplyHint(item.inReplyTo?.hint);
     if (!hint) return 'api';
     if (now().getTime() >= hint.sessionWebhookExpiredTime - margin) {
@@ -107,6 +115,46 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): PlatformSende
     } catch (err) {
       return failure(err, item, 'groupMessages/send');
     }
+  }
+
+  /** One message to the row's recipient through the OpenAPI (file rows: their caption, then the file). */
+  async function postTo(item: Outbound, msg: { msgKey: string; msgParam: string }): Promise<SendResult> {
+    const { recipient } = item;
+    try {
+      if (recipient.kind === 'chat') {
+        await client.sendGroup({ openConversationId: recipient.id, ...msg });
+        return { ok: true };
+      }
+      const res = await client.batchSendOto({ userIds: [recipient.id], ...msg });
+      if (res.invalidStaffIdList.includes(recipient.id)) {
+        log.warn('dingtalk recipient invalid (not in the organisation, or left it)', { row: item.id });
+        return { ok: false, retryable: false, error: 'dingtalk: invalid staffId (invalidStaffIdList)' };
+      }
+      if (res.flowControlledStaffIdList.includes(recipient.id)) {
+        log.info('dingtalk recipient flow-controlled, will retry', { row: item.id });
+        return { ok: false, retryable: true, error: 'dingtalk: flow-controlled (flowControlledStaffIdList)' };
+      }
+      return { ok: true };
+    } catch (err) {
+      return failure(err, item, recipient.kind === 'chat' ? 'groupMessages/send' : 'oToMessages/batchSend');
+    }
+  }
+
+  async function sendFile(item: Outbound, reply: FileReply): Promise<SendResult> {
+    const file = opts.files ? await opts.files(reply.fileId) : undefined;
+    if (!file) return { ok: false, retryable: false, error: `dingtalk: file ${reply.fileId} is no longer stored` };
+    let mediaId: string;
+    try {
+      mediaId = await client.uploadFile({ fileName: file.fileName, content: file.content });
+    } catch (err) {
+      return failure(err, item, 'media/upload');
+    }
+    if (reply.caption) {
+      const sent = await postTo(item, renderForRobotApi({ kind: 'text', text: reply.caption }, { chatKind: chatKindOf(item) }));
+      if (!sent.ok) return sent;
+    }
+    const fileType = /\.([a-z0-9]+)$/i.exec(file.fileName)?.[1]?.toLowerCase() ?? 'file';
+    return postTo(item, { msgKey: 'sampleFile', msgParam: JSON.stringify({ mediaId, fileName: file.fileName, fileType }) });
   }
 
   /** Rows for users with identical content share batchSend calls of at most 20 distinct ids. */
@@ -169,9 +217,11 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): PlatformSende
 
       api.sort((a, b) => a.index - b.index);
       for (const row of api) {
-        if (row.item.recipient.kind === 'chat') results[row.index] = await sendToChat(row.item);
+        const { reply, recipient } = row.item;
+        if (reply.kind === 'file') results[row.index] = await sendFile(row.item, reply);
+        else if (recipient.kind === 'chat') results[row.index] = await sendToChat(row.item);
       }
-      await sendToUsers(api.filter((r) => r.item.recipient.kind === 'user'), results);
+      await sendToUsers(api.filter((r) => r.item.recipient.kind === 'user' && r.item.reply.kind !== 'file'), results);
       return results;
     },
   };

@@ -5,7 +5,8 @@
  * - a 2xx response resolves to the parsed body (or `{ data, headers }` when `$return_headers` is set);
  * - any other status rejects with an error carrying `response.{status, data, headers}` like an
  *   AxiosError, which is what the Feishu client and sender read codes and rate-limit resets from;
- * - `params` go through the SDK's own `paramsSerializer`; `timeout` aborts the request.
+ * - `params` go through the SDK's own `paramsSerializer`; `timeout` aborts the request;
+ * - a plain object sent as `multipart/form-data` (the SDK's uploads) becomes a FormData, as axios does.
  *
  * Errors never carry the request: its headers hold the tenant token and its body may hold the app secret.
  */
@@ -47,6 +48,9 @@ export function fetchHttpInstance(opts: { fetch?: FetchFn } = {}): lark.HttpInst
     if (o.data !== undefined && o.data !== null && method !== 'GET' && method !== 'HEAD') {
       if (isRawBody(o.data)) {
         body = o.data;
+      } else if (/multipart\/form-data/i.test(headers.get('content-type') ?? '')) {
+        body = toFormData(o.data as Record<string, unknown>);
+        headers.delete('content-type'); // fetch writes it with the boundary
       } else {
         body = JSON.stringify(o.data);
         if (!headers.has('content-type')) headers.set('content-type', 'application/json; charset=utf-8');
@@ -112,6 +116,19 @@ function withQuery(url: string, params: Record<string, unknown> | undefined, ser
   }
   if (!query) return url;
   return `${url}${url.includes('?') ? '&' : '?'}${query}`;
+}
+
+/** Binary values become file parts named after the payload's `file_name`/`image_name` when it has one. */
+function toFormData(data: Record<string, unknown>): FormData {
+  const form = new FormData();
+  const name = data.file_name ?? data.image_name ?? 'file';
+  for (const [k, v] of Object.entries(data)) {
+    if (v === undefined || v === null) continue;
+    if (v instanceof Blob) form.append(k, v, String(name));
+    else if (ArrayBuffer.isView(v)) form.append(k, new Blob([new Uint8Array(v.buffer, v.byteOffset, v.byteLength).slice()]), String(name));
+    else form.append(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
+  }
+  return form;
 }
 
 function isRawBody(data: unknown): data is Body {

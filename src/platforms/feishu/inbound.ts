@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { ActionTokenError, verifyAction, type ActionPayload } from '../../bot/action-token.ts';
 import type { ChatMessage, Reply } from '../../bot/types.ts';
+import { fileAsText } from '../../bot/file-text.ts';
 import type { FeishuConfig } from '../../config.ts';
 import type { Logger } from '../../log.ts';
 import type { Ingest } from '../types.ts';
@@ -159,6 +160,7 @@ export async function handleFeishuCardAction(
   answered = true;
   if (!reply) return { toast: { type: 'info', content: '已收到，正在处理。' } };
   if (reply.kind === 'text') return { toast: { type: 'info', content: clip(reply.text, TOAST_MAX_CHARS) } };
+  if (reply.kind === 'file') return { toast: { type: 'info', content: clip(fileAsText(reply), TOAST_MAX_CHARS) } };
   const target = payload.userId ? { userId: payload.userId } : { chatId: payload.chatId as string };
   return {
     toast: { type: TOAST_TYPE[reply.tone ?? 'info'], content: clip(reply.title, TOAST_MAX_CHARS) },

@@ -7,6 +7,7 @@
  */
 import { signAction } from '../../bot/action-token.ts';
 import type { Button, CardField, CardReply, Reply } from '../../bot/types.ts';
+import { fileAsText } from '../../bot/file-text.ts';
 
 /** Feishu rejects card content over 30 KB; keep a margin for the rest of the request. */
 export const MAX_CARD_BYTES = 28 * 1024;
@@ -58,7 +59,9 @@ export function neutralizeMarkup(text: string): string {
   return text.replace(/<(?=[A-Za-z/!?])/g, '<\u200b');
 }
 
+/** A file reply renders as its caption and name here; the sender uploads and sends the file itself. */
 export function renderFeishu(reply: Reply, target: ActionTarget, opts: RenderOptions): FeishuContent {
+  if (reply.kind === 'file') return renderFeishu({ kind: 'text', text: fileAsText(reply) }, target, opts);
   if (reply.kind === 'text') {
     return { msgType: 'text', content: JSON.stringify({ text: truncateBytes(neutralizeMarkup(reply.text), MAX_TEXT_BYTES) }) };
   }

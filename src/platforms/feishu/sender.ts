@@ -4,10 +4,16 @@
  *
  * Every send carries `uuid` = a hash of the row's dedupe key, so a retried send (after a timeout whose
  * request actually got through) never shows twice: Feishu drops repeats of a uuid for an hour.
+ *
+ * A file reply is uploaded first (`im/v1/files`, needs the `im:resource` scope), then its caption goes
+ * out as text and the file as a `file` message, each with its own uuid, so a retry after a partial
+ * send shows nothing twice.
  */
 import { createHash } from 'node:crypto';
 import type * as lark from '@larksuiteoapi/node-sdk';
+import type { FileReply } from '../../bot/types.ts';
 import type { FeishuConfig } from '../../config.ts';
+import type { FileSource } from '../../files/export-files.ts';
 import type { Logger } from '../../log.ts';
 import type { Outbound, PlatformSender, SendResult } from '../types.ts';
 import { CODE_INVALID_TOKEN, createFeishuClient, feishuCode, FeishuTokenError } from './client.ts';
@@ -17,6 +23,8 @@ import { renderFeishu, type ActionTarget } from './render.ts';
 export const CODE_RATE_LIMITED = 99991400;
 /** im/v1/messages: "frequency limit" (per chat / per user). */
 export const CODE_FREQUENCY_LIMIT = 230020;
+/** im/v1/files: at most 30 MB, and no empty file. */
+export const MAX_FILE_BYTES = 30 * 1024 * 1024;
 /** How long a failed bot-info lookup is remembered before trying again. */
 const BOT_INFO_RETRY_MS = 60_000;
 
@@ -28,6 +36,8 @@ export interface FeishuSenderOptions {
   httpInstance?: lark.HttpInstance;
   now?: () => Date;
   timeoutMs?: number;
+  /** Where file replies' bytes are read from; without it a file reply fails. */
+  files?: FileSource;
 }
 
 export type FeishuSender = PlatformSender & {
@@ -59,9 +69,38 @@ export function createFeishuSender(opts: FeishuSenderOptions): FeishuSender {
     if (recipient.platform !== 'feishu') {
       return { ok: false, retryable: false, error: `not a Feishu recipient: ${recipient.platform}` };
     }
+    if (item.reply.kind === 'file') return sendFile(item, item.reply);
     const target: ActionTarget = recipient.kind === 'user' ? { userId: recipient.id } : { chatId: recipient.id };
     const { msgType, content } = renderFeishu(item.reply, target, { serverKey: opts.serverKey, now: now() });
-    const uuid = feishuUuid(item.dedupeKey);
+    return post(item, msgType, content, feishuUuid(item.dedupeKey));
+  }
+
+  async function sendFile(item: Outbound, reply: FileReply): Promise<SendResult> {
+    const file = opts.files ? await opts.files(reply.fileId) : undefined;
+    if (!file) return { ok: false, retryable: false, error: `feishu: file ${reply.fileId} is no longer stored` };
+    if (file.content.length === 0 || file.content.length > MAX_FILE_BYTES) {
+      return { ok: false, retryable: false, error: `feishu: file of ${file.content.length} bytes cannot be uploaded (1 byte to 30 MB)` };
+    }
+    let fileKey: string | undefined;
+    try {
+      const res = await client.call((o) =>
+        client.sdk.im.v1.file.create({ data: { file_type: feishuFileType(file.fileName), file_name: file.fileName, file: file.content } }, o),
+      );
+      fileKey = res?.file_key;
+    } catch (e) {
+      return classifyError(e);
+    }
+    if (!fileKey) return { ok: false, retryable: true, error: 'feishu file upload returned no file_key' };
+    if (reply.caption) {
+      const caption = renderFeishu({ kind: 'text', text: reply.caption }, {}, { serverKey: opts.serverKey, now: now() });
+      const sent = await post(item, caption.msgType, caption.content, feishuUuid(`${item.dedupeKey}:caption`));
+      if (!sent.ok) return sent;
+    }
+    return post(item, 'file', JSON.stringify({ file_key: fileKey }), feishuUuid(item.dedupeKey));
+  }
+
+  async function post(item: Outbound, msgType: string, content: string, uuid: string): Promise<SendResult> {
+    const { recipient } = item;
     const quote = item.inReplyTo?.chatKind === 'group' ? item.inReplyTo : undefined;
     try {
       const res = await client.call((o) =>
@@ -130,6 +169,16 @@ export function createFeishuSender(opts: FeishuSenderOptions): FeishuSender {
       closed = true;
     },
   };
+}
+
+/** im/v1/files `file_type`: Office and PDF files by kind, anything else as `stream`. */
+export function feishuFileType(fileName: string): 'xls' | 'doc' | 'ppt' | 'pdf' | 'stream' {
+  const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase();
+  if (ext === 'xls' || ext === 'xlsx') return 'xls';
+  if (ext === 'doc' || ext === 'docx') return 'doc';
+  if (ext === 'ppt' || ext === 'pptx') return 'ppt';
+  if (ext === 'pdf') return 'pdf';
+  return 'stream';
 }
 
 type Failure = Extract<SendResult, { ok: false }>;

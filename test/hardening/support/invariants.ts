@@ -7,6 +7,7 @@ import type { Reply } from '../../../src/bot/types.ts';
 export function replyText(reply: Reply | null): string {
   if (!reply) return '';
   if (reply.kind === 'text') return reply.text;
+  if (reply.kind === 'file') return [reply.caption ?? '', reply.fileName].join('\n');
   return [
     reply.title,
     reply.text ?? '',
