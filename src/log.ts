@@ -19,6 +19,8 @@ export type LogSink = (line: string) => void;
 export function redact(value: unknown, secrets: readonly string[] = [], depth = 0): unknown {
   if (typeof value === 'string') return scrub(value, secrets);
   if (value === null || typeof value !== 'object') return value;
+  // Bytes (a file being uploaded, left in a failed request an SDK logs) would log as one key per byte.
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return `[${value.byteLength} bytes]`;
   // Deeper than anything we log on purpose: drop it rather than risk an unredacted secret.
   if (depth > 6) return '[truncated]';
   if (value instanceof Error) {

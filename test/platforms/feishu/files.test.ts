@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { branches, exportFiles, identities, members, tenants } from '../../../db/schema/index.ts';
 import { signAction } from '../../../src/bot/action-token.ts';
 import { fileReply, fileSource } from '../../../src/files/export-files.ts';
-import { memoryLogger } from '../../../src/log.ts';
+import { memoryLogger, redact } from '../../../src/log.ts';
 import { fetchHttpInstance } from '../../../src/platforms/feishu/fetch-http.ts';
 import { createFeishuSender, feishuUuid } from '../../../src/platforms/feishu/sender.ts';
 import {
@@ -103,18 +103,24 @@ describe('exports arrive in Feishu as files (real SDK against the fake)', () => 
   });
 
   it('retries a failed upload without sending anything, and fails for good on a pruned file', async () => {
-    const content = Buffer.from('xlsx bytes, any will do');
+    const content = Buffer.alloc(256 * 1024, 'xlsx bytes, any will do. ');
     const reply = await fileReply(bot.handle.db, { tenantId, fileName: '台账 2026.xlsx', content, now: new Date(), caption: '已导出。' });
     expect(reply.fileName).toBe('台账_2026.xlsx');
+    const log = memoryLogger('debug');
     const s = createFeishuSender({
       config: { appId: FAKE_APP_ID, appSecret: FAKE_APP_SECRET, verificationToken: TOKEN, baseUrl: fake.baseUrl, mode: 'webhook' },
-      log: memoryLogger('silent'), serverKey: 'k', files: fileSource(bot.handle.db),
+      log, serverKey: 'k', files: fileSource(bot.handle.db),
     });
     const row = { id: 1, recipient: { platform: 'feishu' as const, kind: 'chat' as const, id: 'oc_files_group', tenantKey: TENANT }, reply, dedupeKey: 'files:retry' };
     const sentBefore = fake.sent().length;
     fake.failNextUpload();
     expect(await s.send([row])).toEqual([expect.objectContaining({ ok: false, retryable: true })]);
     expect(fake.sent()).toHaveLength(sentBefore);
+    // The SDK logs the failed request; the file's bytes stay out of the log.
+    expect(log.lines.some((l) => l.includes('lark sdk'))).toBe(true);
+    expect(Math.max(...log.lines.map((l) => l.length))).toBeLessThan(20_000);
+    expect(log.lines.join('\n')).not.toContain('any will do');
+    expect(redact({ config: { data: { _streams: [content] } } })).toEqual({ config: { data: { _streams: [`[${256 * 1024} bytes]`] } } });
     expect(await s.send([row])).toEqual([{ ok: true }]);
     const [caption, file] = fake.sent().slice(sentBefore);
     expect(caption).toMatchObject({ receiveIdType: 'chat_id', receiveId: 'oc_files_group', msgType: 'text', uuid: feishuUuid('files:retry:caption') });
