@@ -63,8 +63,10 @@ describe('sender pacing against a rate-limited platform', () => {
         return r;
       })),
     };
+    // Claims of 100 rows: each claim is a few queries in the sending loop's path, which on a busy
+    // machine would measure the database rather than the pacing.
     const sender = createSender({
-      db: h.db, senders: [timed], log, admins: [], pollMs: 20,
+      db: h.db, senders: [timed], log, admins: [], pollMs: 20, batchSize: 100,
       limits: { feishu: { appPerSecond: PER_APP, recipientPerSecond: PER_RECEIVER } },
     });
     try {
@@ -87,14 +89,16 @@ describe('sender pacing against a rate-limited platform', () => {
     expect(fake.sent()).toHaveLength(N);
     expect(calls - N).toBe(0); // refused sends (429)
     expect(o!.retried).toBe(0);
-    // Sustained rate: from the end of the first full window to the last send. Any sequential sender
-    // needs some time to send one window's worth; counting the first window would measure that, not pacing.
+    // The drain's rate is one window's worth of sends per window period: the time from each send to
+    // the one a full window (PER_APP sends) later. A sender that lets its slots out late shows it in
+    // every period; the median leaves out the odd period a busy machine stretches (start-up, GC).
     const times = done;
     expect(times).toHaveLength(N);
-    const sustained = (N - PER_APP) / (times[N - 1]! - times[PER_APP - 1]!);
-    const allowed = (N - PER_APP) / (idealSpanMs(N, [{ limit: PER_APP, windowMs: 1000 }]) - idealSpanMs(PER_APP, [{ limit: PER_APP, windowMs: 1000 }]));
-    const overall = (N - 1) / (times[N - 1]! - times[0]!) / ((N - 1) / idealSpanMs(N, [{ limit: PER_APP, windowMs: 1000 }]));
-    expect(sustained / allowed, `sustained ${(sustained * 1000).toFixed(1)}/s of ${(allowed * 1000).toFixed(1)}/s (overall ${(overall * 100).toFixed(1)} % of ideal)`)
+    const periods = times.slice(PER_APP).map((t, i) => t - times[i]!).sort((a, b) => a - b);
+    const median = periods[Math.floor(periods.length / 2)]!;
+    const ideal = idealSpanMs(N, [{ limit: PER_APP, windowMs: 1000 }]);
+    const overall = ideal / (times[N - 1]! - times[0]!);
+    expect(1000 / median, `window period ${median.toFixed(0)} ms (whole drain ${(overall * 100).toFixed(1)} % of the ideal ${ideal} ms)`)
       .toBeGreaterThanOrEqual(0.95);
   }, 20_000);
 });

@@ -14,7 +14,7 @@ import type { DingTalkConfig } from '../../config.ts';
 import type { FileReply } from '../../bot/types.ts';
 import type { FileSource } from '../../files/export-files.ts';
 import type { Logger } from '../../log.ts';
-import type { Outbound, PlatformSender, SendResult } from '../types.ts';
+import type { Outbound, Pace, PlatformSender, SendResult } from '../types.ts';
 import {
   BATCH_SEND_MAX_USERS,
   createDingTalkClient,
@@ -73,7 +73,7 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): PlatformSende
   }
 
   /** 'api' = use the OpenAPI for this row now; otherwise the row's final result. */
-  async function viaWebhook(item: Outbound): Promise<SendResult | 'api'> {
+  async function viaWebhook(item: Outbound, pace: Pace): Promise<SendResult | 'api'> {
     if (item.reply.kind === 'file') return 'api';
     const hint = parseReplyHint(item.inReplyTo?.hint);
     if (!hint) return 'api';
@@ -90,7 +90,7 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): PlatformSende
       ...(opts.buttonLinks === false ? { buttonLinks: false } : {}),
     });
     try {
-      const { errcode, errmsg } = await client.sendSessionWebhook(hint.sessionWebhook, body);
+      const { errcode, errmsg } = await pace([item], () => client.sendSessionWebhook(hint.sessionWebhook, body));
       if (errcode === 0) return { ok: true };
       log.info('session webhook refused, using the API', { row: item.id, errcode, errmsg, sessionGone: errcode === ERRCODE_SESSION_GONE });
       return 'api';
@@ -107,10 +107,10 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): PlatformSende
       : { ok: false, retryable: false, error: e.message };
   }
 
-  async function sendToChat(item: Outbound): Promise<SendResult> {
+  async function sendToChat(item: Outbound, pace: Pace): Promise<SendResult> {
     const msg = renderForRobotApi(item.reply, { chatKind: 'group', ...(opts.buttonLinks === false ? { buttonLinks: false } : {}) });
     try {
-      await client.sendGroup({ openConversationId: item.recipient.id, ...msg });
+      await pace([item], () => client.sendGroup({ openConversationId: item.recipient.id, ...msg }));
       return { ok: true };
     } catch (err) {
       return failure(err, item, 'groupMessages/send');
@@ -118,14 +118,14 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): PlatformSende
   }
 
   /** One message to the row's recipient through the OpenAPI (file rows: their caption, then the file). */
-  async function postTo(item: Outbound, msg: { msgKey: string; msgParam: string }): Promise<SendResult> {
+  async function postTo(item: Outbound, msg: { msgKey: string; msgParam: string }, pace: Pace): Promise<SendResult> {
     const { recipient } = item;
     try {
       if (recipient.kind === 'chat') {
-        await client.sendGroup({ openConversationId: recipient.id, ...msg });
+        await pace([item], () => client.sendGroup({ openConversationId: recipient.id, ...msg }));
         return { ok: true };
       }
-      const res = await client.batchSendOto({ userIds: [recipient.id], ...msg });
+      const res = await pace([item], () => client.batchSendOto({ userIds: [recipient.id], ...msg }));
       if (res.invalidStaffIdList.includes(recipient.id)) {
         log.warn('dingtalk recipient invalid (not in the organisation, or left it)', { row: item.id });
         return { ok: false, retryable: false, error: 'dingtalk: invalid staffId (invalidStaffIdList)' };
@@ -140,7 +140,7 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): PlatformSende
     }
   }
 
-  async function sendFile(item: Outbound, reply: FileReply): Promise<SendResult> {
+  async function sendFile(item: Outbound, reply: FileReply, pace: Pace): Promise<SendResult> {
     const file = opts.files ? await opts.files(reply.fileId) : undefined;
     if (!file) return { ok: false, retryable: false, error: `dingtalk: file ${reply.fileId} is no longer stored` };
     let mediaId: string;
@@ -150,15 +150,15 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): PlatformSende
       return failure(err, item, 'media/upload');
     }
     if (reply.caption) {
-      const sent = await postTo(item, renderForRobotApi({ kind: 'text', text: reply.caption }, { chatKind: chatKindOf(item) }));
+      const sent = await postTo(item, renderForRobotApi({ kind: 'text', text: reply.caption }, { chatKind: chatKindOf(item) }), pace);
       if (!sent.ok) return sent;
     }
     const fileType = /\.([a-z0-9]+)$/i.exec(file.fileName)?.[1]?.toLowerCase() ?? 'file';
-    return postTo(item, { msgKey: 'sampleFile', msgParam: JSON.stringify({ mediaId, fileName: file.fileName, fileType }) });
+    return postTo(item, { msgKey: 'sampleFile', msgParam: JSON.stringify({ mediaId, fileName: file.fileName, fileType }) }, pace);
   }
 
   /** Rows for users with identical content share batchSend calls of at most 20 distinct ids. */
-  async function sendToUsers(rows: { index: number; item: Outbound }[], results: SendResult[]): Promise<void> {
+  async function sendToUsers(rows: { index: number; item: Outbound }[], results: SendResult[], pace: Pace): Promise<void> {
     const groups = new Map<string, { msgKey: string; msgParam: string; rows: { index: number; item: Outbound }[] }>();
     for (const row of rows) {
       const msg = renderForRobotApi(row.item.reply, { chatKind: 'private', ...(opts.buttonLinks === false ? { buttonLinks: false } : {}) });
@@ -174,7 +174,7 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): PlatformSende
         const chunkSet = new Set(chunk);
         const chunkRows = group.rows.filter((r) => chunkSet.has(r.item.recipient.id));
         try {
-          const res = await client.batchSendOto({ userIds: chunk, msgKey: group.msgKey, msgParam: group.msgParam });
+          const res = await pace(chunkRows.map((r) => r.item), () => client.batchSendOto({ userIds: chunk, msgKey: group.msgKey, msgParam: group.msgParam }));
           const invalid = new Set(res.invalidStaffIdList);
           const throttled = new Set(res.flowControlledStaffIdList);
           for (const r of chunkRows) {
@@ -199,7 +199,7 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): PlatformSende
 
   return {
     platform: 'dingtalk',
-    async send(items) {
+    async send(items, pace = (_, request) => request()) {
       const results: SendResult[] = new Array(items.length);
       const api: { index: number; item: Outbound }[] = [];
 
@@ -209,7 +209,7 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): PlatformSende
             results[index] = { ok: false, retryable: false, error: `not a DingTalk recipient (${item.recipient.platform})` };
             return;
           }
-          const r = await viaWebhook(item);
+          const r = await viaWebhook(item, pace);
           if (r === 'api') api.push({ index, item });
           else results[index] = r;
         }),
@@ -218,10 +218,10 @@ export function createDingTalkSender(opts: DingTalkSenderOptions): PlatformSende
       api.sort((a, b) => a.index - b.index);
       for (const row of api) {
         const { reply, recipient } = row.item;
-        if (reply.kind === 'file') results[row.index] = await sendFile(row.item, reply);
-        else if (recipient.kind === 'chat') results[row.index] = await sendToChat(row.item);
+        if (reply.kind === 'file') results[row.index] = await sendFile(row.item, reply, pace);
+        else if (recipient.kind === 'chat') results[row.index] = await sendToChat(row.item, pace);
       }
-      await sendToUsers(api.filter((r) => r.item.recipient.kind === 'user' && r.item.reply.kind !== 'file'), results);
+      await sendToUsers(api.filter((r) => r.item.recipient.kind === 'user' && r.item.reply.kind !== 'file'), results, pace);
       return results;
     },
   };

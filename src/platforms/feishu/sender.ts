@@ -152,10 +152,10 @@ export function createFeishuSender(opts: FeishuSenderOptions): FeishuSender {
 
   return {
     platform: 'feishu',
-    async send(items) {
+    async send(items, pace = (_, request) => request()) {
       const results: SendResult[] = [];
       for (const item of items) {
-        results.push(closed ? { ok: false, retryable: true, error: 'feishu sender closed' } : await sendOne(item));
+        results.push(closed ? { ok: false, retryable: true, error: 'feishu sender closed' } : await pace([item], () => sendOne(item)));
       }
       return results;
     },
