@@ -9,8 +9,6 @@ import { createRuntime } from './runtime.ts';
 import { allJobs } from '../cron/index.ts';
 import { catchUp } from '../cron/runner.ts';
 import { startScheduler } from '../cron/node-scheduler.ts';
-import { startFeishuWs } from './platforms/feishu/ws.ts';
-import { startDingTalkStream } from './platforms/dingtalk/stream.ts';
 import { enqueue } from './notify/outbox.ts';
 
 const config = loadConfig();
@@ -23,13 +21,16 @@ const runtime = createRuntime({ config, handle, log });
 const jobDeps = { db: handle.db, tz: config.timezone, log, config };
 const closers: Array<{ close(): unknown }> = [];
 
+// The long-connection clients load their SDKs (dingtalk-stream alone is ~26 MiB) only in their mode.
 if (config.feishu?.mode === 'ws') {
+  const { startFeishuWs } = await import('./platforms/feishu/ws.ts');
   closers.push(startFeishuWs({
     config: config.feishu, serverKey: config.serverKey, ingest: runtime.ingest, onCardAction: runtime.runAction, log,
     onBotAdded: runtime.onFeishuBotAdded, botOpenId: runtime.feishuBotOpenId,
   }));
 }
 if (config.dingtalk?.mode === 'stream') {
+  const { startDingTalkStream } = await import('./platforms/dingtalk/stream.ts');
   closers.push(startDingTalkStream({
     config: config.dingtalk, ingest: runtime.ingest, log,
     notify: async (item) => {

@@ -1,5 +1,6 @@
 /** The 问题台账 as an .xlsx: one sheet of appeals, one of figures, categories and recurring words. */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { newWorkbook } from '../excel.ts';
 import type { RecurringTerm } from '../domain/appeals.ts';
 import { COMPLEXITY_LABELS, URGENCY_LABELS, stateLabel, when } from './format.ts';
 import { percent, stars, type AppealFigures } from './figures.ts';
@@ -22,7 +23,7 @@ export interface LedgerExport {
 }
 
 export async function ledgerWorkbook(x: LedgerExport): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = await newWorkbook();
   wb.title = x.title;
   wb.created = x.now;
   const ws = wb.addWorksheet('诉求台账', { views: [{ state: 'frozen', ySplit: 1 }] });

@@ -2,7 +2,8 @@
  * `发展 导出`: the branch's 发展党员工作台账 as an .xlsx — one row per person with the date of each of
  * the 25 steps, and one row per recorded step.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { newWorkbook } from '../excel.ts';
 import { formatDateTime } from '../bot/time.ts';
 import { STAGES, STEPS, probationEnd, type DevelopmentSettings } from '../domain/development.ts';
 import { detailsText, stepLabel } from './format.ts';
@@ -43,7 +44,7 @@ function sheet(wb: ExcelJS.Workbook, name: string, headers: readonly string[], w
 export async function ledgerWorkbook(input: {
   branchName: string; people: readonly PersonSteps[]; settings: DevelopmentSettings; today: string; now: Date; tz: string;
 }): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = await newWorkbook();
   wb.creator = '党支部助手';
   wb.title = `${input.branchName}${LEDGER_SHEET}`;
   wb.created = input.now;

@@ -1,5 +1,6 @@
 /** `党费 导出`: the year's ledger and payments as an .xlsx workbook. */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { newWorkbook } from '../excel.ts';
 import type { PaymentRow } from './payments.ts';
 import { monthsZh } from './months.ts';
 import { STATE_ZH, yearTotals, type YearRow } from './year.ts';
@@ -19,7 +20,7 @@ export interface ExportInput {
 }
 
 export async function duesWorkbook(input: ExportInput): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = await newWorkbook();
   wb.creator = '党支部助手';
   const ledger = wb.addWorksheet('党费台账');
   ledger.addRow([`${input.branchName} ${input.year}年党费收缴台账`]);

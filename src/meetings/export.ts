@@ -1,5 +1,6 @@
 /** The year's meeting ledger as an .xlsx: one sheet of records (the 会议记录 fields), one of compliance. */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { newWorkbook } from '../excel.ts';
 import { formatDate, formatDateTime } from '../bot/time.ts';
 import { MEETING_LABELS, type ComplianceEntry } from '../domain/meetings.ts';
 import { CADENCE_LABELS, periodLabel } from './format.ts';
@@ -44,7 +45,7 @@ export async function ledgerWorkbook(input: {
   tz: string;
   now: Date;
 }): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = await newWorkbook();
   wb.title = input.title;
   wb.created = input.now;
   const records = sheet(wb, '会议记录', RECORD_COLUMNS);

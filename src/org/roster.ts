@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { newWorkbook } from '../excel.ts';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { and, eq } from 'drizzle-orm';
@@ -32,7 +33,7 @@ export interface RosterProblem {
 
 /** Reads a .csv or .xlsx roster into raw records keyed by header, with their line numbers. */
 export async function readRoster(fileName: string, data: Buffer): Promise<Array<{ line: number; record: Record<string, string> }>> {
-  const wb = new ExcelJS.Workbook();
+  const wb = await newWorkbook();
   const sheet = fileName.toLowerCase().endsWith('.xlsx')
     ? (await wb.xlsx.load(data as unknown as ArrayBuffer), wb.worksheets[0])
     : await wb.csv.read(Readable.from([data.toString('utf8').replace(/^\uFEFF/, '')]));

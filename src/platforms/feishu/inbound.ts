@@ -87,7 +87,7 @@ export async function handleFeishuEvent(
     }
     const { message } = decoded;
     const result = await deps.ingest(message);
-    deps.log.info('feishu message received', { messageId: message.messageId, chat: message.chat.kind, result });
+    deps.log.debug('feishu message received', { messageId: message.messageId, chat: message.chat.kind, result });
     return 'handled';
   }
   if (eventType === EVENT_BOT_ADDED) {
