@@ -1,6 +1,6 @@
 /**
- * The server loads its heaviest optional packages only when they are used: dingtalk-stream in stream
- * mode, exceljs when an export or a roster import runs. A child process imports src/node.ts with a
+ * The server loads its heaviest optional packages only when they are used: the Lark SDK when a Feishu
+ * client is made, dingtalk-stream in stream mode, exceljs when an export or a roster import runs. A child process imports src/node.ts with a
  * configuration it rejects at its first line, so every static import has been evaluated and nothing
  * starts; a module hook lists what was loaded.
  */
@@ -21,6 +21,7 @@ register('data:text/javascript,' + encodeURIComponent(
 const loaded = () => ({
   exceljs: urls.some((u) => u.includes('/node_modules/exceljs/')),
   dingtalkStream: urls.some((u) => u.includes('/node_modules/dingtalk-stream/')),
+  lark: urls.some((u) => u.includes('/node_modules/@larksuiteoapi/')),
   server: urls.some((u) => u.endsWith('/src/runtime.ts')),
 });
 const settle = () => new Promise((r) => setTimeout(r, 200));
@@ -41,14 +42,14 @@ port1.close();
 `;
 
 describe('start-up footprint', () => {
-  it('does not load dingtalk-stream or exceljs until they are needed', async () => {
+  it('does not load the Lark SDK, dingtalk-stream or exceljs until they are needed', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'bogus' };
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD], {
       cwd: new URL('../..', import.meta.url).pathname, env, timeout: 60_000,
     });
     const r = JSON.parse(stdout.trim().split('\n').at(-1)!);
     expect(r.error).toBe('ConfigError'); // stopped at its first line, after every static import
-    expect(r.atStart).toEqual({ exceljs: false, dingtalkStream: false, server: true });
+    expect(r.atStart).toEqual({ exceljs: false, dingtalkStream: false, lark: false, server: true });
     expect(r.afterExport.exceljs).toBe(true);
     expect(r.bytes).toBeGreaterThan(1000);
   }, 90_000);

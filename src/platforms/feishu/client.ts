@@ -7,8 +7,11 @@
  * - **a redacting logger**: on a failed token request the SDK logs the request body, app_secret
  *   included;
  * - **a request timeout** (the default axios instance has none).
+ *
+ * The SDK (~60 MiB once loaded) is imported when the first client is made, so a server without
+ * Feishu never loads it.
  */
-import * as lark from '@larksuiteoapi/node-sdk';
+import type * as lark from '@larksuiteoapi/node-sdk';
 import type { FeishuConfig } from '../../config.ts';
 import { redact, type Logger } from '../../log.ts';
 
@@ -153,27 +156,36 @@ export function feishuCode(resultOrError: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+let larkModule: Promise<typeof lark> | undefined;
+
 export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
   const { config } = opts;
   const secrets = () => [...feishuSecrets(config), tokens.peek() ?? ''];
-  const sdk = new lark.Client({
-    appId: config.appId,
-    appSecret: config.appSecret,
-    domain: config.baseUrl,
-    cache: new lark.DefaultCache(),
-    disableTokenCache: true,
-    httpInstance: withDefaultTimeout(
-      opts.httpInstance ?? (lark.defaultHttpInstance as unknown as lark.HttpInstance),
-      opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    ),
-    logger: larkLogger(opts.log, secrets),
-    loggerLevel: lark.LoggerLevel.warn,
+  let sdk: lark.Client | undefined;
+  let withTenantToken: typeof lark.withTenantToken | undefined;
+  const ready = (larkModule ??= import('@larksuiteoapi/node-sdk')).then((lark) => {
+    withTenantToken = lark.withTenantToken;
+    return (sdk = new lark.Client({
+      appId: config.appId,
+      appSecret: config.appSecret,
+      domain: config.baseUrl,
+      cache: new lark.DefaultCache(),
+      disableTokenCache: true,
+      httpInstance: withDefaultTimeout(
+        opts.httpInstance ?? (lark.defaultHttpInstance as unknown as lark.HttpInstance),
+        opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      ),
+      logger: larkLogger(opts.log, secrets),
+      loggerLevel: lark.LoggerLevel.warn,
+    }));
   });
+  // A failed load fails each call that needs the SDK; it must not also be an unhandled rejection.
+  ready.catch(() => {});
 
   const tokens = new TenantTokenCache(async () => {
     let res: { code?: number; msg?: string; tenant_access_token?: string; expire?: number; data?: { tenant_access_token?: string; expire?: number } };
     try {
-      res = await sdk.auth.v3.tenantAccessToken.internal({ data: { app_id: config.appId, app_secret: config.appSecret } });
+      res = await (await ready).auth.v3.tenantAccessToken.internal({ data: { app_id: config.appId, app_secret: config.appSecret } });
     } catch (e) {
       const status = (e as { response?: { status?: number } }).response?.status;
       const code = feishuCode(e);
@@ -190,17 +202,26 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuClient {
   });
 
   async function call<T>(fn: (options: RequestOptions) => Promise<T>): Promise<T> {
+    await ready;
     const token = await tokens.get();
     try {
-      const result = await fn(lark.withTenantToken(token));
+      const result = await fn(withTenantToken!(token));
       if (feishuCode(result) !== CODE_INVALID_TOKEN) return result;
     } catch (e) {
       if (feishuCode(e) !== CODE_INVALID_TOKEN) throw e;
     }
     opts.log.warn('feishu token rejected, fetching a new one');
     tokens.invalidate(token);
-    return fn(lark.withTenantToken(await tokens.get()));
+    return fn(withTenantToken!(await tokens.get()));
   }
 
-  return { sdk, tokens, call };
+  return {
+    get sdk(): lark.Client {
+      // Only used inside `call`, which waits for the SDK.
+      if (!sdk) throw new Error('the Lark SDK is not loaded yet: use it inside call()');
+      return sdk;
+    },
+    tokens,
+    call,
+  };
 }
