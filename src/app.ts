@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { isTransientDbError } from '../db/errors.ts';
 import type { Logger } from './log.ts';
+import { within } from './within.ts';
 
 export interface AppDeps {
   /** Throws when the database is unreachable. */
@@ -18,7 +19,7 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.get('/healthz', async (c) => {
     try {
-      await withinMs(deps.ping(), PING_TIMEOUT_MS);
+      await within(deps.ping(), PING_TIMEOUT_MS, () => new Error('database ping timed out'));
       return c.json({ ok: true });
     } catch {
       return c.json({ ok: false, error: 'database unavailable' }, 503);
@@ -31,12 +32,4 @@ export function createApp(deps: AppDeps): Hono {
     return c.json({ error: 'internal error' }, isTransientDbError(err) ? 503 : 500);
   });
   return app;
-}
-
-function withinMs<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('database ping timed out')), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -12,6 +12,7 @@ import type { Logger } from '../../log.ts';
 import type { Ingest } from '../types.ts';
 import type { Notify } from './decode.ts';
 import { handleRobotCallback } from './inbound.ts';
+import { ACK_DEADLINE_MS, DeadlineError, within } from '../../within.ts';
 import { DINGTALK_MAX_SKEW_MS, verifyDingTalkSignature } from './verify.ts';
 
 export const DINGTALK_MAX_BODY_BYTES = 1024 * 1024;
@@ -63,7 +64,11 @@ export function createDingTalkRoutes(opts: DingTalkRoutesOptions): Hono {
         return c.json({ error: 'malformed JSON' }, 400);
       }
       try {
-        const outcome = await handleRobotCallback(raw, { ingest: opts.ingest, notify: opts.notify, log, now: now() });
+        const outcome = await within(
+          handleRobotCallback(raw, { ingest: opts.ingest, notify: opts.notify, log, now: now() }),
+          ACK_DEADLINE_MS,
+          () => new DeadlineError('the callback was not recorded in time'),
+        );
         if (outcome === 'malformed') return c.json({ error: 'not a robot message' }, 400);
         return c.json({ ok: true, outcome }, 200);
       } catch (err) {

@@ -15,6 +15,8 @@ import {
   type FeishuInboundOptions,
 } from './inbound.ts';
 import { FeishuVerifyError, verifyFeishuRequest, type VerifiedRequest } from './verify.ts';
+import { isTransientDbError } from '../../../db/errors.ts';
+import { ACK_DEADLINE_MS, DeadlineError, within } from '../../within.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -65,11 +67,16 @@ export function createFeishuRoutes(opts: FeishuRoutesOptions): Hono {
     }
     let outcome: Awaited<ReturnType<typeof handleFeishuEvent>>;
     try {
-      outcome = await handleFeishuEvent(req.header.event_type, req.header.tenant_key, req.event, deps);
+      outcome = await within(
+        handleFeishuEvent(req.header.event_type, req.header.tenant_key, req.event, deps),
+        ACK_DEADLINE_MS,
+        () => new DeadlineError('the event was not recorded in time'),
+      );
     } catch (e) {
       // Not acknowledged: Feishu delivers the event again (15 s, 5 min, 1 h, 6 h).
       log.error('feishu event failed', { eventType: req.header.event_type, error: e });
-      return c.json({ error: 'internal error' }, 500);
+      const unavailable = e instanceof DeadlineError || isTransientDbError(e);
+      return c.json({ error: unavailable ? 'temporarily unavailable' : 'internal error' }, unavailable ? 503 : 500);
     }
     if (outcome === 'malformed') {
       log.warn('feishu event malformed', { eventType: req.header.event_type });

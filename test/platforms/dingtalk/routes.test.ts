@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ChatMessage } from '../../../src/bot/types.ts';
 import type { DingTalkConfig } from '../../../src/config.ts';
 import { memoryLogger } from '../../../src/log.ts';
@@ -10,7 +10,7 @@ const SECRET = 'dt-app-secret-0123456789';
 const config: DingTalkConfig = { appKey: 'dingappkey', appSecret: SECRET, robotCode: 'dingappkey', apiBase: 'http://127.0.0.1:1', mode: 'http' };
 const NOW = Date.parse('2026-03-02T09:30:00+08:00');
 
-function setup(opts: { failIngest?: boolean } = {}) {
+function setup(opts: { failIngest?: boolean; hangIngest?: boolean } = {}) {
   const seen = new Set<string>();
   const ingested: ChatMessage[] = [];
   const ingestCalls: string[] = [];
@@ -23,6 +23,7 @@ function setup(opts: { failIngest?: boolean } = {}) {
     ingest: async (msg) => {
       ingestCalls.push(msg.messageId);
       if (opts.failIngest) throw new Error('database is down');
+      if (opts.hangIngest) return new Promise<never>(() => {});
       if (seen.has(msg.messageId)) return 'duplicate';
       seen.add(msg.messageId);
       ingested.push(msg);
@@ -38,6 +39,24 @@ function setup(opts: { failIngest?: boolean } = {}) {
 }
 
 describe('POST /dingtalk/events', () => {
+  it('a database that neither answers nor refuses: 503 within the ack deadline, not a late 200', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const t = setup({ hangIngest: true });
+      const body = JSON.stringify(buildRobotCallback({ msgId: 'msg-hang', createAt: NOW }));
+      const pending = t.post(body, signedHeaders(SECRET, NOW));
+      await vi.advanceTimersByTimeAsync(2_499);
+      let settled = false;
+      void pending.then(() => { settled = true; });
+      await Promise.resolve();
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect((await pending).status).toBe(503);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('verifies, ingests and answers 200', async () => {
     const t = setup();
     const body = buildRobotCallback({ msgId: 'msg-a', text: ' 帮助', createAt: NOW });

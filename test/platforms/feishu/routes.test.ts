@@ -16,7 +16,7 @@ import {
 const TOKEN = 'verification-token-xyz';
 const KEY = 'encrypt-key-abc';
 
-function setup(opts: { encryptKey?: string; botOpenId?: string | undefined; ingestResult?: 'accepted' | 'duplicate' } = {}) {
+function setup(opts: { encryptKey?: string; botOpenId?: string | undefined; ingestResult?: 'accepted' | 'duplicate'; ingestError?: Error | 'hang' } = {}) {
   const config: FeishuConfig = {
     appId: 'cli_a1b2c3d4e5f60718',
     appSecret: 'app-secret-for-tests',
@@ -27,6 +27,8 @@ function setup(opts: { encryptKey?: string; botOpenId?: string | undefined; inge
   };
   const ingested: ChatMessage[] = [];
   const ingest = vi.fn(async (m: ChatMessage) => {
+    if (opts.ingestError === 'hang') return new Promise<never>(() => {});
+    if (opts.ingestError) throw opts.ingestError;
     ingested.push(m);
     return opts.ingestResult ?? ('accepted' as const);
   });
@@ -165,6 +167,29 @@ describe('POST /feishu/events: verification', () => {
 });
 
 describe('POST /feishu/events: messages', () => {
+  it('a database that neither answers nor refuses: 503 within the ack deadline, not a late 200', async () => {
+    const { post } = setup({ ingestError: 'hang' });
+    const request = feishuRequest(userMessage(), KEY);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const pending = post(request);
+      let settled = false;
+      void pending.then(() => { settled = true; });
+      await vi.advanceTimersByTimeAsync(2_499);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect((await pending).status).toBe(503);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a lost database is 503 (come again), a bug is 500', async () => {
+    const lost = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    expect((await setup({ ingestError: lost }).post(feishuRequest(userMessage(), KEY))).status).toBe(503);
+    expect((await setup({ ingestError: new TypeError('x is undefined') }).post(feishuRequest(userMessage(), KEY))).status).toBe(500);
+  });
+
   it('turns a p2p text message into a ChatMessage', async () => {
     const { post, ingested } = setup();
     const event = userMessage({ text: '  党费   查询 ', senderUnionId: 'on_alice', tenantKey: 't_1', messageId: 'om_1', chatId: 'oc_p2p' });
