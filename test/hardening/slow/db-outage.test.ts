@@ -45,27 +45,39 @@ describe('the database away for 10 minutes under traffic', () => {
     let refused = 0;
     let healthDown = 0;
     let wasDown = false;
-    while (clock.now().getTime() < t0 + 90 * 60_000) {
+    const end = t0 + 90 * 60_000;
+    while (clock.now().getTime() < end) {
       const now = clock.now().getTime();
       const shouldBeDown = now >= t0 && now < t0 + OUTAGE_MS;
       if (shouldBeDown && !wasDown) db.down();
       if (!shouldBeDown && wasDown) await db.up();
       wasDown = shouldBeDown;
       const health = (await svc.runtime.app.request('/healthz')).status;
-      expect(health).toBe(shouldBeDown ? 503 : 200);
+      // The driver reconnects on its own schedule: a tick or two after the database is back, it is.
+      const settling = !shouldBeDown && now >= t0 + OUTAGE_MS && now < t0 + OUTAGE_MS + 30_000;
+      if (!settling) expect(health).toBe(shouldBeDown ? 503 : 200);
       if (health === 503) healthDown++;
-      for (const d of deliveries.filter((x) => !x.acked && x.next <= now)) {
+      // The platforms deliver concurrently; while the database is away each answer takes up to the
+      // ack deadline (2.5 s), so one at a time would only make the run long.
+      await Promise.all(deliveries.filter((x) => !x.acked && x.next <= now).map(async (d) => {
         const res = await svc.runtime.app.request(d.path, d.build());
         d.attempts++;
         if (res.status === 200) d.acked = true;
         else {
-          expect(res.status).toBeGreaterThanOrEqual(500);
+          expect(res.status).toBe(503);
           refused++;
           d.next = now + (REDELIVER_MS[d.attempts - 1] ?? REDELIVER_MS.at(-1)!);
         }
-      }
-      await svc.pump().catch(() => undefined); // fails while down, like the hosts' loops
-      clock.advance(15_000);
+      }));
+      // One pass a tick, as the hosts' loops do; it fails while the database is away.
+      await svc.pump({ retries: 0 }).catch(() => undefined);
+      // A tick is 15 s of simulated time, a minute while the database is away (each real tick then
+      // waits out the deadlines: 40 such ticks would take ten minutes for nothing new); with nothing
+      // due for longer, straight to the next delivery or the outage's start or end.
+      const step = shouldBeDown ? 60_000 : 15_000;
+      const upcoming = [t0, t0 + OUTAGE_MS, end, ...deliveries.filter((x) => !x.acked).map((x) => x.next)];
+      const nextEvent = Math.min(...upcoming.filter((t) => t > now));
+      clock.advance(Math.max(step, nextEvent - now));
     }
     await svc.pump();
 

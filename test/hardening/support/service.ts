@@ -32,8 +32,11 @@ export interface Service {
   /** Console messages delivered by this instance. */
   consoleOut: string[];
   jobDeps(): JobDeps;
-  /** Processes the inbox and drains the outbox until both are idle (what the loops do in production). */
-  pump(): Promise<void>;
+  /**
+   * Processes the inbox and drains the outbox until both are idle (what the loops do in production).
+   * A pass that lost the database is tried again up to `retries` times (the hosts' next tick).
+   */
+  pump(opts?: { retries?: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,7 +65,7 @@ export async function startService(opts: {
   return {
     runtime, log, clock: opts.clock, consoleOut,
     jobDeps: () => ({ db: opts.handle.db, tz: config.timezone, log, config }),
-    async pump() {
+    async pump({ retries = 5 } = {}) {
       await runtime.deferrer.settle();
       let lost = 0;
       for (let i = 0; i < 50; i++) {
@@ -72,7 +75,7 @@ export async function startService(opts: {
           if (!n && !r.sent && !r.retried && !r.failed && !r.deferred) break;
         } catch (err) {
           // What the hosts' recovery tick does: a pass that lost the database is simply tried again.
-          if (!isTransientDbError(err) || ++lost > 5) throw err;
+          if (!isTransientDbError(err) || ++lost > retries) throw err;
         }
       }
     },

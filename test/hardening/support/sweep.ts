@@ -67,7 +67,9 @@ function replyChecks(p: Persona, asker: Asker, text: string, group: string | und
     }
   }
   const foreign = (p.tenantKey !== TENANT_A ? TENANT_A_ONLY : TENANT_B_ONLY).filter((n) => !text.includes(n));
-  problems.push(...findLeaks([shown], foreign).map((l) => `other tenant's name: ${l}`));
+  // Usage lines are fixed product text; their examples may use a name another tenant also has.
+  const data = shown.split('\n').filter((l) => !/^\s*(用法|例如)：/.test(l)).join('\n');
+  problems.push(...findLeaks([data], foreign).map((l) => `other tenant's name: ${l}`));
   problems.push(...findLeaks([JSON.stringify(reply ?? '')], SECRET_VALUES).map((l) => `secret: ${l}`));
   return problems;
 }
