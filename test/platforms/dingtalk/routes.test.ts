@@ -44,7 +44,7 @@ describe('POST /dingtalk/events', () => {
     try {
       const t = setup({ hangIngest: true });
       const body = JSON.stringify(buildRobotCallback({ msgId: 'msg-hang', createAt: NOW }));
-      const pending = t.post(body, signedHeaders(SECRET, NOW));
+      const pending = Promise.resolve(t.post(body, signedHeaders(SECRET, NOW)));
       await vi.advanceTimersByTimeAsync(2_499);
       let settled = false;
       void pending.then(() => { settled = true; });

@@ -172,7 +172,7 @@ describe('POST /feishu/events: messages', () => {
     const request = feishuRequest(userMessage(), KEY);
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
-      const pending = post(request);
+      const pending = Promise.resolve(post(request));
       let settled = false;
       void pending.then(() => { settled = true; });
       await vi.advanceTimersByTimeAsync(2_499);
