@@ -70,6 +70,8 @@ export const meetingExport = command({
   args: { year: arg.year('年份') },
   options: branchOption,
   access: { roles: COMMITTEE_ROLES },
+  // The ledger names the absent and their reasons: it goes to the asker alone, never to a group.
+  chat: 'private',
   help: '把一年的会议记录和落实情况导出为 Excel 台账',
   examples: ['会议 导出 2026'],
   run: async (input, ctx) => {

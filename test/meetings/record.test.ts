@@ -125,4 +125,11 @@ describe('会议 登记 / 更正 / 台账 / 导出 through the console', () => {
     expect(reply).not.toContain('[文件]');
     expect(await bot.handle.db.select({ id: exportFiles.id }).from(exportFiles)).toHaveLength(before);
   });
+
+  it('is refused in a group: the ledger names the absent and their reasons', async () => {
+    const before = (await bot.handle.db.select({ id: exportFiles.id }).from(exportFiles)).length;
+    const reply = await bot.say('张三', '会议 导出 2026', { group: '第一支部群' });
+    expect(reply).toContain('私聊');
+    expect(await bot.handle.db.select({ id: exportFiles.id }).from(exportFiles)).toHaveLength(before);
+  });
 });

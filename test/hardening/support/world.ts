@@ -128,11 +128,8 @@ const OFFLINE = { FEISHU_BASE_URL: 'http://127.0.0.1:9', DINGTALK_API_BASE: 'htt
 
 export async function createWorld(opts: { now?: string; env?: Record<string, string>; handle?: DbHandle } = {}): Promise<World> {
   const exportsDir = mkdtempSync(join(tmpdir(), 'hardening-exports-'));
-  // The feature modules read their export directory from the environment (two spellings exist).
-  process.env.EXPORTS_DIR = exportsDir;
-  process.env.EXPORT_DIR = exportsDir;
   const bot = await createTestBot({
-    now: opts.now ?? '2026-12-02T10:00:00+08:00', env: { ...SECRETS, ...OFFLINE, ...opts.env }, ...(opts.handle ? { handle: opts.handle } : {}),
+    now: opts.now ?? '2026-12-02T10:00:00+08:00', env: { ...SECRETS, ...OFFLINE, EXPORTS_DIR: exportsDir, ...opts.env }, ...(opts.handle ? { handle: opts.handle } : {}),
   });
   const db = bot.handle.db;
   const tenantIds: Record<string, number> = {};
