@@ -1,14 +1,40 @@
-import { eq } from 'drizzle-orm';
-import { branches, tenants } from '../db/schema/index.ts';
+import { and, eq, gte, lte, or } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { branches, meetings, tenants } from '../db/schema/index.ts';
 import type { CardReply } from '../src/bot/types.ts';
 import { addDays, localDate, periodFromKey, periodOf, previousPeriod } from '../src/domain/calendar.ts';
-import { compliance, deadlineReminders, requiredMeetings, type MeetingReminder } from '../src/domain/meetings.ts';
+import {
+  compliance, deadlineReminders, MEETING_KINDS, requiredMeetings, type Cadences, type HeldMeeting, type MeetingKind, type MeetingReminder,
+} from '../src/domain/meetings.ts';
 import { parseSettings } from '../src/domain/settings.ts';
 import { meetingTitle, periodLabel } from '../src/meetings/format.ts';
-import { EMPTY_SHAPE, branchShapes, heldByBranch } from '../src/meetings/ledger.ts';
+import { EMPTY_SHAPE, branchShapes } from '../src/meetings/ledger.ts';
 import { officerRecipients } from '../src/meetings/recipients.ts';
 import { enqueueMany, type OutboxItem } from '../src/notify/outbox.ts';
 import type { Job } from './job.ts';
+
+/**
+ * Held meetings per branch, each kind only from the start of the period before the current one of its
+ * cadence: all that compliance() looks at without `from` (a year's monthly meetings would be most rows).
+ */
+async function heldSincePreviousPeriod(db: Db, tenantId: number, cadences: Cadences, now: Date, tz: string): Promise<Map<number, HeldMeeting[]>> {
+  const out = new Map<number, HeldMeeting[]>();
+  const windows = MEETING_KINDS.flatMap((kind) => {
+    const cadence = cadences[kind];
+    if (cadence === 'none') return [];
+    return [and(eq(meetings.kind, kind), gte(meetings.heldAt, previousPeriod(periodOf(cadence, now, tz), tz).start))];
+  });
+  if (!windows.length) return out;
+  const rows = await db.select({ branchId: meetings.branchId, kind: meetings.kind, partyGroupId: meetings.partyGroupId, heldAt: meetings.heldAt })
+    .from(meetings)
+    .where(and(eq(meetings.tenantId, tenantId), eq(meetings.status, 'held'), lte(meetings.heldAt, now), or(...windows)));
+  for (const r of rows) {
+    const list = out.get(r.branchId) ?? [];
+    list.push({ kind: r.kind as MeetingKind, partyGroupId: r.partyGroupId, heldAt: r.heldAt });
+    out.set(r.branchId, list);
+  }
+  return out;
+}
 
 function line(r: MeetingReminder, tz: string): string {
   const what = `${meetingTitle(r.kind, r.partyGroupName)}（${periodLabel(r.periodKey)}）`;
@@ -43,8 +69,6 @@ export const meetingDeadlines: Job = {
   description: '每天 09:00 提醒书记和组织委员：应开的会议临近期末尚未登记，或上一期未召开',
   async run(now, { db, tz }) {
     const date = localDate(now, tz);
-    // compliance() looks back one period; for yearly meetings that is the previous year.
-    const since = previousPeriod(periodOf('year', now, tz), tz).start;
     const counts = { branches: 0, reminders: 0, messages: 0, unreachable: 0 };
     const items: OutboxItem[] = [];
     for (const t of await db.select({ id: tenants.id, settings: tenants.settings }).from(tenants)) {
@@ -52,7 +76,7 @@ export const meetingDeadlines: Job = {
       const rows = await db.select({ id: branches.id, name: branches.name }).from(branches).where(eq(branches.tenantId, t.id));
       if (!rows.length) continue;
       const shapes = await branchShapes(db, t.id);
-      const held = await heldByBranch(db, t.id, since, now);
+      const held = await heldSincePreviousPeriod(db, t.id, settings.meetingCadences, now, tz);
       const due = new Map<number, MeetingReminder[]>();
       for (const b of rows) {
         const required = requiredMeetings(shapes.get(b.id) ?? EMPTY_SHAPE, settings.meetingCadences);
