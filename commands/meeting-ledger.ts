@@ -80,6 +80,7 @@ export const meetingExport = command({
     const content = await ledgerWorkbook({ title, records, compliance, tz: ctx.tz, now: ctx.now });
     const stamp = formatDateTime(ctx.now, ctx.tz).replace(/\D/g, '');
     const count = (s: string) => compliance.filter((e) => e.status === s).length;
+    await ctx.audit({ action: 'meeting.export', entity: 'branch', entityId: branch.id, after: { year: input.year, records: records.length } });
     return fileReply(ctx.db, {
       tenantId: ctx.tenant.id, now: ctx.now, content, fileName: `${title}-${stamp}.xlsx`,
       caption: `已导出${title}：会议记录 ${records.length} 条；应开会议已召开 ${count('held')} 项，`

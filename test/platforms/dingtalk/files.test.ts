@@ -77,13 +77,19 @@ describe('exports arrive in DingTalk as files (real HTTP client against the fake
     });
   });
 
-  it('sends a group export into the group; a member who may not export gets a refusal and no file', async () => {
-    await say(SECRETARY, `会议 导出 ${year}`, 'files-msg-2', 'cidFilesGroup==');
+  it('a file for a group goes through the group send; a member who may not export gets a refusal and no file', async () => {
+    // Every export is private-only; a file reply to a group (e.g. a tapped export button) uses the group API.
+    const config: DingTalkConfig = { appKey: APP_KEY, appSecret: SECRET, robotCode: APP_KEY, apiBase: fake.baseUrl, mode: 'http' };
+    await say(SECRETARY, `会议 导出 ${year}`, 'files-msg-2');
+    const [, stored] = await bot.handle.db.select().from(exportFiles).orderBy(exportFiles.id);
+    const reply = await fileReply(bot.handle.db, { tenantId, fileName: stored!.fileName, content: stored!.content, now: new Date() });
+    const sender = createDingTalkSender({ config, log: memoryLogger('silent'), files: async () => ({ fileName: stored!.fileName, content: stored!.content }) });
+    expect(await sender.send([{ id: 2, recipient: { platform: 'dingtalk', kind: 'chat', id: 'cidFilesGroup==', tenantKey: CORP }, reply, dedupeKey: 'files:group' }])).toEqual([{ ok: true }]);
     const group = fake.sent().filter((m) => m.via === 'group');
-    expect(group.map((m) => m.msgKey)).toEqual(['sampleText', 'sampleFile']);
-    expect(group[1]).toMatchObject({ openConversationId: 'cidFilesGroup==', msgParam: { mediaId: fake.uploads()[1]!.mediaId, fileType: 'xlsx' } });
+    expect(group.map((m) => m.msgKey)).toEqual(['sampleFile']);
+    expect(group[0]).toMatchObject({ openConversationId: 'cidFilesGroup==', msgParam: { mediaId: fake.uploads().at(-1)!.mediaId, fileType: 'xlsx' } });
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(fake.uploads()[1]!.content as unknown as ArrayBuffer);
+    await wb.xlsx.load(fake.uploads().at(-1)!.content as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['会议记录', '落实情况']);
 
     const uploads = fake.uploads().length;
