@@ -6,6 +6,7 @@ import { createLogger } from './log.ts';
 import { openDb } from '../db/client.ts';
 import { runMigrations } from '../db/migrate.ts';
 import { createRuntime } from './runtime.ts';
+import { requestsFirst } from './requests-first.ts';
 import { allJobs } from '../cron/index.ts';
 import { catchUp } from '../cron/runner.ts';
 import { startScheduler } from '../cron/node-scheduler.ts';
@@ -17,7 +18,8 @@ const handle = await openDb({ databaseUrl: config.databaseUrl, pgliteDir: config
 await runMigrations(handle);
 log.info('database ready', { kind: handle.kind, location: handle.kind === 'pglite' ? config.pgliteDir : 'DATABASE_URL' });
 
-const runtime = createRuntime({ config, handle, log });
+const requests = requestsFirst();
+const runtime = createRuntime({ config, handle, log, beforeEachMessage: requests.quietMoment });
 const jobDeps = { db: handle.db, tz: config.timezone, log, config };
 const closers: Array<{ close(): unknown }> = [];
 
@@ -40,7 +42,7 @@ if (config.dingtalk?.mode === 'stream') {
   }));
 }
 
-const server = serve({ fetch: runtime.app.fetch, port: config.port }, (info) => {
+const server = serve({ fetch: requests.track(runtime.app.fetch), port: config.port }, (info) => {
   log.info('listening', { port: info.port });
   if (!config.feishu && !config.dingtalk) {
     log.info('no platform configured: try the bot in a terminal with `npm run chat -- --as <姓名>` (see README)');

@@ -30,6 +30,8 @@ export interface RuntimeOptions {
   deferrer?: Deferrer;
   /** The Lark SDK's HTTP client; Workers pass a fetch-based one (the default is the SDK's axios instance). */
   feishuHttp?: FeishuSenderOptions['httpInstance'];
+  /** Awaited before each inbox message is processed (the Node host lets webhook answers go first). */
+  beforeEachMessage?: () => Promise<void>;
 }
 
 export interface Runtime {
@@ -87,7 +89,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       let total = 0;
       do {
         again = false;
-        const n = await processInbox({ db, handle: dispatch, log, now, tz, limit: INBOX_BATCH });
+        const n = await processInbox({ db, handle: dispatch, log, now, tz, limit: INBOX_BATCH, beforeEach: opts.beforeEachMessage });
         total += n;
         if (n >= INBOX_BATCH) again = true;
       } while (again);

@@ -63,10 +63,13 @@ export async function processInbox(opts: {
   now: () => Date;
   tz: string;
   limit?: number;
+  /** Awaited before each message is claimed. */
+  beforeEach?: () => Promise<void>;
 }): Promise<number> {
   const { db, log } = opts;
   let processed = 0;
   for (let i = 0; i < (opts.limit ?? 100); i++) {
+    await opts.beforeEach?.();
     let claimedId: number | undefined;
     let current: number | undefined;
     try {
