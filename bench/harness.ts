@@ -74,12 +74,12 @@ export async function markJobsRun(db: BenchDb, jobs: readonly { name: string; cr
   if (rows.length) await db.use((h) => h.db.insert(jobRuns).values(rows).onConflictDoNothing());
 }
 
-/** The real server: `src/node.ts` through tsx, as `npm start` runs it, or a prebuilt bundle on plain node. */
+/** The real server as `npm start` runs it (scripts/start.mjs: bundled, plain node), or a given bundle. */
 export async function startApp(b: Bench, name: string, feishuBaseUrl: string, bundle?: string): Promise<ServerProcess> {
   await b.db.release();
   const p = await startServer({
     name,
-    args: bundle ? [bundle] : ['--import', 'tsx', join(root, 'src/node.ts')],
+    args: [bundle ?? join(root, 'scripts/start.mjs')],
     logPath: join(b.logDir, `${name}.log`),
     env: {
       ...b.db.env,

@@ -16,7 +16,7 @@ import { sweepBench } from './sweeps.ts';
 
 const FULL: Settings = {
   quick: false, tenants: 10, branches: 1000, members: 100_000, groupsPerBranch: 3,
-  concurrency: 32, warmupMs: 2_000, ackMs: 10_000, burst: 10_000, burstMs: 10_000, senders: 2_000, bundled: true,
+  concurrency: 32, warmupMs: 2_000, ackMs: 10_000, burst: 10_000, burstMs: 10_000, senders: 2_000, bundled: false,
 };
 const QUICK: Settings = {
   quick: true, tenants: 2, branches: 20, members: 1_000, groupsPerBranch: 3,
