@@ -3,7 +3,9 @@
  * the instant, never a hard-coded +08:00.
  */
 
-export const DEFAULT_TZ = 'Asia/Shanghai';
+import { localParts } from '../domain/calendar.ts';
+
+export { DEFAULT_TZ } from '../domain/calendar.ts';
 
 /** A calendar date; `m` is 1–12. */
 export interface Ymd {
@@ -20,34 +22,10 @@ export interface WallClock extends Ymd {
   weekday: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(tz, f);
-  }
-  return f;
-}
-
-/** The wall-clock reading of `instant` in `tz`. */
+/** The wall-clock reading of `instant` in `tz` (the calendar module's cached conversion). */
 export function wallClock(instant: Date, tz: string): WallClock {
-  const p: Record<string, number> = {};
-  for (const part of formatter(tz).formatToParts(instant)) {
-    if (part.type !== 'literal') p[part.type] = Number(part.value);
-  }
-  const ymd = { y: p.year!, m: p.month!, d: p.day! };
-  return { ...ymd, hh: p.hour! % 24, mi: p.minute!, ss: p.second!, weekday: isoWeekday(ymd) };
+  const p = localParts(instant, tz);
+  return { y: p.year, m: p.month, d: p.day, hh: p.hour, mi: p.minute, ss: p.second, weekday: p.weekday };
 }
 
 /** Minutes east of UTC in `tz` at `instant` (480 for Asia/Shanghai). */

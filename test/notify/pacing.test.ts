@@ -18,7 +18,7 @@ import { idealSpanMs } from '../../bench/stats.ts';
 import { FAKE_APP_ID, FAKE_APP_SECRET, startFakeFeishu } from '../fakes/feishu-server.ts';
 import { TZ, user } from './fixtures.ts';
 
-const N = 600;
+const N = 300;
 const RECIPIENTS = 10;
 const PER_APP = 50;
 const PER_RECEIVER = 5;
