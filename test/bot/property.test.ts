@@ -76,12 +76,10 @@ describe('never throws', () => {
     ['unbalanced quotes everywhere', '主题:“a 「b ‘c "d \'e'.repeat(800)],
     ['options and mentions', '主题:x @张三 '.repeat(1_000)],
   ])('%s', (_name, raw) => {
-    const started = Date.now();
     const tokens = tokenize(normalize(raw));
     parseArgs(spec, tokens, env);
     registry.match(tokens);
     registry.suggest(raw);
     parseDateTime(raw, env.now, env.tz);
-    expect(Date.now() - started).toBeLessThan(2_000);
-  });
+  }, 10_000); // a hang guard (catastrophic backtracking), not a speed measure: that is npm run bench's
 });
