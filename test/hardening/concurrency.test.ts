@@ -8,14 +8,13 @@
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { members, outbox } from '../../db/schema/index.ts';
-import { acceptMessage, inboxKey } from '../../src/bot/inbox.ts';
+import { members } from '../../db/schema/index.ts';
 import type { ChatMessage } from '../../src/bot/types.ts';
 import { feishuUuid } from '../../src/platforms/feishu/sender.ts';
 import { startFakeFeishu, type FakeFeishu } from '../fakes/feishu-server.ts';
 import { secondInstance } from '../notify/fixtures.ts';
-import { replyText } from './support/invariants.ts';
 import { feishu, feishuMessage, FEISHU_TENANT } from './support/requests.ts';
+import { raceOnTwo } from './support/race.ts';
 import { simClock, startService, type Service } from './support/service.ts';
 import { chatMessage, createWorld, SECRETS, type World } from './support/world.ts';
 import type { DbHandle } from '../../db/client.ts';
@@ -63,17 +62,7 @@ describe('two instances on one database', () => {
     expect(calls).toHaveLength(events.length);
   });
 
-  /** Both messages accepted, then both instances process at once: each takes one (SKIP LOCKED). */
-  async function race(m1: ChatMessage, m2: ChatMessage): Promise<[string, string]> {
-    await acceptMessage(world.db, m1);
-    await acceptMessage(world.db, m2);
-    await Promise.all([a.runtime.processPending(), b.runtime.processPending()]);
-    const replyOf = async (m: ChatMessage) => {
-      const [row] = await world.db.select().from(outbox).where(eq(outbox.dedupeKey, `reply:${inboxKey(m)}`));
-      return replyText(row?.reply ?? null);
-    };
-    return [await replyOf(m1), await replyOf(m2)];
-  }
+  const race = (m1: ChatMessage, m2: ChatMessage) => raceOnTwo(world.db, [a, b], m1, m2);
 
   it('two secretaries changing the same member at once: every change reported done is kept', async () => {
     for (let round = 0; round < 6; round++) {

@@ -10,11 +10,10 @@ import { meetings, outbox } from '../../../db/schema/index.ts';
 import type { DbHandle } from '../../../db/client.ts';
 import { allJobs } from '../../../cron/index.ts';
 import { runJob, slotOf } from '../../../cron/runner.ts';
-import { acceptMessage, inboxKey } from '../../../src/bot/inbox.ts';
 import type { ChatMessage } from '../../../src/bot/types.ts';
 import { secondInstance } from '../../notify/fixtures.ts';
 import { recordFigures } from '../support/figures.ts';
-import { replyText } from '../support/invariants.ts';
+import { raceOnTwo } from '../support/race.ts';
 import { simClock, startService, type Service } from '../support/service.ts';
 import { allCommands, examplesOf, rightfulPersona } from '../support/sweep.ts';
 import { chatMessage, createWorld, GROUP_1, type World } from '../support/world.ts';
@@ -77,17 +76,7 @@ describe('two instances firing the same jobs, and concurrent corrections', () =>
     expect(repeats).toEqual([]);
   });
 
-  /** Both messages accepted, then both instances process at once: each takes one (SKIP LOCKED). */
-  async function race(m1: ChatMessage, m2: ChatMessage): Promise<[string, string]> {
-    await acceptMessage(world.db, m1);
-    await acceptMessage(world.db, m2);
-    await Promise.all([a.runtime.processPending(), b.runtime.processPending()]);
-    const replyOf = async (m: ChatMessage) => {
-      const [row] = await world.db.select().from(outbox).where(eq(outbox.dedupeKey, `reply:${inboxKey(m)}`));
-      return replyText(row?.reply ?? null);
-    };
-    return [await replyOf(m1), await replyOf(m2)];
-  }
+  const race = (m1: ChatMessage, m2: ChatMessage) => raceOnTwo(world.db, [a, b], m1, m2);
 
   it('the secretary and an admin correcting the same meeting at once: every correction reported done is kept', async () => {
     const [m] = await world.db.select().from(meetings).limit(1);
