@@ -4,11 +4,9 @@
  * reply or a valid result, the role matrix holds, and nothing is half-written. A modest run here;
  * slow/fuzz.test.ts runs thousands.
  */
-import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anyLine } from './support/fuzz.ts';
-import { allCommands, failures, judge, type Outcome } from './support/sweep.ts';
-import { createWorld, GROUP_1, type World } from './support/world.ts';
+import { failures, fuzzPipeline } from './support/sweep.ts';
+import { createWorld, type World } from './support/world.ts';
 
 export const FAST_RUNS = 25;
 
@@ -20,20 +18,7 @@ describe('fuzzing the whole pipeline (fast)', () => {
   afterAll(() => world?.close());
 
   it('every line from every persona is answered sensibly and leaves no partial state', async () => {
-    const bad: Outcome[] = [];
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...world.personas),
-        anyLine(allCommands()),
-        fc.boolean(),
-        async (p, text, inGroup) => {
-          const o = await judge(world, p, text, inGroup && p.tenantKey === 'console' ? { group: GROUP_1 } : {});
-          // Collected rather than failed at once: the report lists every distinct problem of the run.
-          if (o.problems.length) bad.push(o);
-        },
-      ),
-      { numRuns: FAST_RUNS, seed: Number(process.env.FUZZ_SEED ?? 20261202) },
-    );
+    const { bad } = await fuzzPipeline(world, { runs: FAST_RUNS, seed: Number(process.env.FUZZ_SEED ?? 20261202) });
     expect(failures(bad)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
  * nothing half-written, nothing of another tenant and no secret in it.
  */
 import { and, eq } from 'drizzle-orm';
+import fc from 'fast-check';
 import { buildRegistry } from '../../../commands/index.ts';
 import { identities, members } from '../../../db/schema/index.ts';
 import type { Asker } from '../../../src/bot/context.ts';
@@ -15,7 +16,8 @@ import type { Reply } from '../../../src/bot/types.ts';
 import {
   changedTables, findLeaks, isRefusal, PLUMBING, replyProblems, replyText, snapshot, UNAUDITED,
 } from './invariants.ts';
-import { SECRET_VALUES, TENANT_A, TENANT_A_ONLY, TENANT_B_ONLY, type Persona, type World } from './world.ts';
+import { anyLine } from './fuzz.ts';
+import { GROUP_1, GROUP_B, SECRET_VALUES, TENANT_A, TENANT_A_ONLY, TENANT_B_ONLY, type Persona, type World } from './world.ts';
 
 export const registry = buildRegistry();
 /** Every command the registry holds, help included; features landing later are swept automatically. */
@@ -160,4 +162,23 @@ export function rightfulPersona(world: World, cmd: AnyCommand): Persona {
   if (a === 'anyone' || a === 'member') return world.persona('党员');
   if ('roles' in a) return world.persona(a.roles[0] ?? 'admin');
   return world.persona('党员');
+}
+
+/**
+ * The fuzzing property, shared by the fast and the long run: random and hostile lines from every
+ * persona, in private or in their branch group, each judged. Problems are collected rather than failed
+ * at once, so the report lists every distinct one of the run.
+ */
+export async function fuzzPipeline(world: World, opts: { runs: number; seed: number }): Promise<{ lines: number; bad: Outcome[] }> {
+  const bad: Outcome[] = [];
+  let lines = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...world.personas), anyLine(allCommands()), fc.boolean(), async (p, text, inGroup) => {
+      const o = await judge(world, p, text, inGroup ? { group: p.tenantKey === TENANT_A ? GROUP_1 : GROUP_B } : {});
+      lines++;
+      if (o.problems.length) bad.push(o);
+    }),
+    { numRuns: opts.runs, seed: opts.seed },
+  );
+  return { lines, bad };
 }
