@@ -4,6 +4,7 @@ import {
   FAKE_APP_ID,
   FAKE_APP_SECRET,
   FAKE_BOT_OPEN_ID,
+  buildBotAddedEvent,
   buildMessageEvent,
   feishuRequest,
   startFakeFeishu,
@@ -98,5 +99,24 @@ describe('Feishu end to end (webhook mode, fake Feishu, real SDK)', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ via: 'create', receiveIdType: 'open_id', receiveId: ALICE });
     expect(JSON.stringify(sent[0]?.content)).toContain('帮助');
+  });
+
+  it('the bot joining a group posts one welcome card there that says how to bind the group, however often Feishu delivers', async () => {
+    const before = fake.sent().length;
+    const event = buildBotAddedEvent({ token: VERIFICATION_TOKEN, tenantKey: TENANT, chatId: 'oc_e2e_new_group', name: '第一党支部' });
+    for (let i = 0; i < 2; i++) {
+      const again = { ...event, header: { ...event.header, event_id: `${event.header.event_id}-${i}` } };
+      const res = await bot.runtime.app.request('/feishu/events', feishuRequest(again, ENCRYPT_KEY));
+      expect(res.status).toBe(200);
+    }
+    await bot.runtime.deferrer.settle();
+    await bot.drain();
+
+    const sent = fake.sent().slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ via: 'create', receiveIdType: 'chat_id', receiveId: 'oc_e2e_new_group', msgType: 'interactive' });
+    const card = JSON.stringify(sent[0]?.content);
+    expect(card).toContain('党支部助手已加入本群');
+    expect(card).toContain('支部 绑定群');
   });
 });
