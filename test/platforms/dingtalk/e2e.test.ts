@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { branches, identities, members, tenants } from '../../../db/schema/index.ts';
+import { inArray } from 'drizzle-orm';
+import { branches, identities, members, outbox, tenants } from '../../../db/schema/index.ts';
+import { enqueue } from '../../../src/notify/outbox.ts';
 import { buildRobotCallback, signedHeaders, startFakeDingTalk, type FakeDingTalk } from '../../fakes/dingtalk-server.ts';
 import { createTestBot, type TestBot } from '../../helpers/runtime.ts';
 
@@ -70,5 +72,40 @@ describe('DingTalk end to end (HTTP mode, fake DingTalk)', () => {
     // Nothing else went out: no token, no robot API call.
     expect(fake.calls).toHaveLength(1);
     expect(bot.log.lines.join('\n')).not.toContain(SECRET);
+  });
+
+  it('a flow-controlled recipient is retried later through the outbox and gets the message once', async () => {
+    // A weekday morning, so no quiet hours hold the reminders; the outbox and the sender share this clock.
+    const t0 = new Date('2026-12-02T10:00:00+08:00');
+    bot.setNow(t0);
+    const before = fake.sent().length;
+    const ids = ['flow_a', 'flow_b', 'flow_c'];
+    for (const id of ids) {
+      await enqueue(bot.handle.db, {
+        recipient: { platform: 'dingtalk', kind: 'user', id, tenantKey: CORP },
+        reply: { kind: 'text', text: '请于本周五前完成“三会一课”学习记录。' },
+        dedupeKey: `e2e-flow:${id}`,
+        kind: 'reminder',
+      }, { now: t0, tz: 'Asia/Shanghai', quietHours: null });
+    }
+    fake.flowControlNext(['flow_b']);
+
+    await bot.drain();
+    expect(fake.sent().slice(before)).toEqual([expect.objectContaining({ via: 'oto', userIds: ['flow_a', 'flow_c'] })]);
+    const rows = () => bot.handle.db.select().from(outbox).where(inArray(outbox.dedupeKey, ids.map((id) => `e2e-flow:${id}`)));
+    const waiting = (await rows()).find((r) => r.dedupeKey === 'e2e-flow:flow_b');
+    expect(waiting).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringContaining('flow-controlled') });
+    expect(waiting!.notBefore.getTime()).toBeGreaterThan(t0.getTime());
+
+    // Not due yet: nothing goes out. Once its retry time has come, only the throttled id is sent.
+    await bot.drain();
+    expect(fake.sent().slice(before)).toHaveLength(1);
+    bot.setNow(new Date(waiting!.notBefore.getTime() + 1000));
+    await bot.drain();
+    expect(fake.sent().slice(before)).toEqual([
+      expect.objectContaining({ via: 'oto', userIds: ['flow_a', 'flow_c'] }),
+      expect.objectContaining({ via: 'oto', userIds: ['flow_b'] }),
+    ]);
+    expect((await rows()).map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
   });
 });
