@@ -11,6 +11,7 @@ import { talkCommands } from './talk.ts';
 import { anonCommands } from './anon.ts';
 import { appealCommands } from './appeal.ts';
 import { jobCommands } from './jobs.ts';
+import { quietCommands } from './quiet-hours.ts';
 import { summaryCommands } from './summary.ts';
 
 /** Every command family, in the order help lists them. Each feature adds its array here. */
@@ -25,6 +26,7 @@ export const featureCommands: AnyCommand[] = [
   ...developCommands,
   ...appealCommands,
   ...jobCommands,
+  ...quietCommands,
   ...summaryCommands,
 ];
 
