@@ -11,6 +11,7 @@ import { errorText } from '../src/log.ts';
 import { safeError } from '../src/notify/alert.ts';
 import { isTransientDbError } from '../db/errors.ts';
 import { nextSlot, previousSlot } from './cron-expr.ts';
+import { allJobs, jobByName } from './index.ts';
 import type { Job, JobDeps } from './job.ts';
 
 export interface JobRunResult {
@@ -44,7 +45,15 @@ export function slotOf(job: Job, now: Date, tz: string): Date {
   return previousSlot(job.cron, now, tz) ?? new Date(Math.floor(now.getTime() / 60_000) * 60_000);
 }
 
-export async function runJob(job: Job, now: Date, deps: JobDeps, opts: RunOptions = {}): Promise<JobRunResult> {
+/** A job name that is in no schedule table. */
+export class UnknownJobError extends Error {
+  override name = 'UnknownJobError';
+}
+
+/** `job` is a Job or the name of one in `cron/index.ts` (what a host that only knows names passes). */
+export async function runJob(jobOrName: Job | string, now: Date, deps: JobDeps, opts: RunOptions = {}): Promise<JobRunResult> {
+  const job = typeof jobOrName === 'string' ? jobByName(jobOrName) : jobOrName;
+  if (!job) throw new UnknownJobError(`no job named "${String(jobOrName)}"; jobs: ${allJobs.map((j) => j.name).join(', ')}`);
   const slot = opts.force ? now : slotOf(job, now, deps.tz);
   const log = deps.log.child({ job: job.name, slot: slot.toISOString() });
   const [claimed] = await deps.db

@@ -5,7 +5,7 @@ import type { DbHandle } from '../../db/client.ts';
 import { inbox, jobRuns, outbox } from '../../db/schema/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { memoryLogger } from '../../src/log.ts';
-import { catchUp, jobStatus, runJob } from '../../cron/runner.ts';
+import { catchUp, jobStatus, runJob, UnknownJobError } from '../../cron/runner.ts';
 import type { Job, JobDeps } from '../../cron/job.ts';
 import { allJobs, jobByName } from '../../cron/index.ts';
 import { parseCron } from '../../cron/cron-expr.ts';
@@ -54,6 +54,13 @@ describe(`job runner (${onPostgres ? 'Postgres, two pools' : 'PGlite'})`, () => 
     const [row] = await h.db.select().from(jobRuns);
     expect(row).toMatchObject({ job: 'daily', slot: at('2026-12-01T09:00'), outcome: 'ok', counts: { runs: 1 }, error: null });
     expect(row!.finishedAt!.getTime()).toBeGreaterThanOrEqual(row!.startedAt.getTime());
+  });
+
+  it('runs a job of the schedule table by name, as a host that only knows names calls it', async () => {
+    const r = await runJob('inbox-cleanup', at('2026-12-01T03:30:05'), deps);
+    expect(r).toMatchObject({ job: 'inbox-cleanup', slot: at('2026-12-01T03:30'), status: 'ok' });
+    expect(await h.db.select().from(jobRuns)).toMatchObject([{ job: 'inbox-cleanup', outcome: 'ok' }]);
+    await expect(runJob('no-such-job', at('2026-12-01T03:30'), deps)).rejects.toBeInstanceOf(UnknownJobError);
   });
 
   it('two instances firing the same slot run it once', async () => {
