@@ -1,6 +1,7 @@
 /**
  * 匿名谈心: a member writes to their branch 书记 under a handle (匿名#7); the 书记 answers the handle.
- * Nothing here logs, stores or echoes the message text or the writer's identity (see src/anon/).
+ * Nothing here logs, stores or echoes the message text or the writer's identity (see src/anon/); the
+ * messages it sends are `forget`: once delivered, their outbox rows keep neither text nor recipient.
  */
 import { and, eq } from 'drizzle-orm';
 import { members } from '../db/schema/index.ts';
@@ -67,13 +68,16 @@ export const anonSend = command({
       title: `匿名谈心 · ${handle}`,
       tone: 'info' as const,
       text: `${content}\n\n回复请发送：**回复 ${handle} <内容>**。发送人的身份对任何人都不公开。`,
+      forget: true,
     };
     let delivered = 0;
     for (const l of listeners) delivered += await deliverAnonymously(ctx, s.serverKey, l.id, card);
     if (!delivered) throw new UserError('支部书记还没有绑定账号，匿名消息暂时无法送达。');
     await auditAnonymously(ctx, { action: 'anon.message', entity: 'anon_handle', entityId: handle, after: { purpose: PURPOSE } });
+    // Forgotten once delivered: kept, this row would tie the writer's account to the card above.
     return {
       kind: 'text',
+      forget: true,
       text: '已匿名转给支部书记。对方看不到您的姓名和账号，书记的回复会由我私信转给您；想继续说，再发“匿名 <内容>”即可。',
     };
   },
@@ -104,6 +108,7 @@ export const anonReply = command({
     const delivered = await deliverAnonymously(ctx, s.serverKey, memberId, {
       kind: 'card', title: '支部书记回复了您的匿名谈心', tone: 'info',
       text: `${asTyped(ctx, 2, input.content)}\n\n想继续说，发送“匿名 <内容>”即可，您的身份仍然保密。`,
+      forget: true,
     });
     if (!delivered) throw new UserError(`${label}暂时无法接收消息。`);
     await ctx.audit({ action: 'anon.reply', entity: 'anon_handle', entityId: label });

@@ -45,6 +45,8 @@ export interface CardField {
 export interface TextReply {
   kind: 'text';
   text: string;
+  /** Anonymous routing: see `forget` on CardReply. */
+  forget?: boolean;
 }
 
 export interface CardReply {
@@ -55,6 +57,11 @@ export interface CardReply {
   fields?: CardField[];
   buttons?: Button[];
   tone?: 'info' | 'success' | 'warning' | 'danger';
+  /**
+   * Anonymous routing: once delivered (or given up), the outbox row keeps neither this content nor
+   * its recipient, so a stored row cannot link a writer to their handle (src/notify/forget.ts).
+   */
+  forget?: boolean;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Logger } from '../log.ts';
 import type { Outbound, Pace, PlatformSender, SendResult } from '../platforms/types.ts';
 import { DEFAULT_SETTINGS, isQuietTime, endOfQuiet, type QuietHours } from '../domain/settings.ts';
 import { alertAdmins, safeError } from './alert.ts';
+import { forgetting } from './forget.ts';
 import { deliveryTime, quietHoursOf } from './outbox.ts';
 import { createRateLimiter, type RateLimiter, type RateLimits, type Slot } from './rate-limit.ts';
 
@@ -141,13 +142,13 @@ export function createSender(opts: SenderOptions): Sender {
     const mine = and(eq(outbox.id, row.id), eq(outbox.status, 'sending'));
     if (result.ok) {
       // Also from `pending`: a lapsed claim must not lead to a second send of a delivered row.
-      await db.update(outbox).set({ status: 'sent', sentAt: t, attempts, claimedUntil: null })
+      await db.update(outbox).set({ status: 'sent', sentAt: t, attempts, claimedUntil: null, ...forgetting(row) })
         .where(and(eq(outbox.id, row.id), inArray(outbox.status, ['sending', 'pending'])));
       return 'sent';
     }
     const error = safeError(result.error, opts.secrets);
     if (!result.retryable || attempts >= maxAttempts) {
-      await db.update(outbox).set({ status: 'failed', attempts, lastError: error, claimedUntil: null }).where(mine);
+      await db.update(outbox).set({ status: 'failed', attempts, lastError: error, claimedUntil: null, ...forgetting(row, error) }).where(mine);
       return 'failed';
     }
     const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(attempts, random));
@@ -201,7 +202,10 @@ export function createSender(opts: SenderOptions): Sender {
       for (let i = 0; i < b.length; i++) {
         const outcome = await record(b[i]!, results[i]!, quiet);
         out[outcome]++;
-        if (outcome === 'failed') failures.push({ ...b[i]!, lastError: (results[i] as { error?: string }).error ?? null });
+        if (outcome === 'failed') {
+          const error = (results[i] as { error?: string }).error ?? '';
+          failures.push({ ...b[i]!, lastError: forgetting(b[i]!, error).lastError ?? error });
+        }
       }
     };
     for (const row of rows) {

@@ -171,6 +171,35 @@ describe('outbox sender', () => {
     expect(count[0]!.n).toBe(4);
   });
 
+  it('a `forget` row keeps neither text nor recipient once delivered or given up; a retry keeps both', async () => {
+    const c = clock(at('2026-12-01T09:00'));
+    const secretText = { kind: 'text' as const, text: '只给书记看的话', forget: true };
+    await put('anon-ok', c.now(), { recipient: user('ou_writer'), reply: secretText, inReplyTo: { messageId: 'om_1', chatKind: 'private' } });
+    await put('anon-gone', c.now(), { recipient: user('ou_left'), reply: { ...secretText, kind: 'card', title: '匿名谈心 · 匿名#1' } });
+    await put('anon-flaky', c.now(), { recipient: user('ou_flaky'), reply: secretText });
+    await put('plain', c.now(), { recipient: user('ou_plain') });
+    const feishu = recordingSender('feishu', {
+      result: (item) => item.dedupeKey === 'anon-gone' ? { ok: false, retryable: false, error: 'open_id ou_left not found' }
+        : item.dedupeKey === 'anon-flaky' ? { ok: false, retryable: true, error: 'HTTP 502' } : { ok: true },
+    });
+    const s = createSender({ db: h.db, senders: [feishu], log: memoryLogger(), now: c.now, admins: ['feishu:ou_admin'], limits: BIG });
+    expect(await s.drainOnce()).toMatchObject({ sent: 2, failed: 1, retried: 1 });
+    // What the platform got was the real message.
+    expect(feishu.sent.find((o) => o.dedupeKey === 'anon-ok')!.reply).toMatchObject({ text: '只给书记看的话' });
+
+    const forgotten = { kind: 'text', text: '（匿名消息，送达后不保留内容）' };
+    expect(await rowOf('anon-ok')).toMatchObject({
+      status: 'sent', reply: forgotten, recipient: { platform: 'feishu', kind: 'user', id: 'forgotten' }, inReplyTo: null,
+    });
+    expect(await rowOf('anon-gone')).toMatchObject({
+      status: 'failed', reply: forgotten, recipient: { id: 'forgotten' }, lastError: 'open_id forgotten not found',
+    });
+    expect(await rowOf('anon-flaky')).toMatchObject({ status: 'pending', reply: secretText, recipient: { id: 'ou_flaky' } });
+    expect(await rowOf('plain')).toMatchObject({ status: 'sent', reply: text('plain'), recipient: { id: 'ou_plain' } });
+    const alerts = await h.db.select().from(outbox).where(sql`${outbox.kind} = 'alert'`);
+    expect(JSON.stringify(alerts.map((a) => a.reply))).not.toContain('ou_left');
+  });
+
   it('a row for a platform with no sender stays pending and is logged once', async () => {
     const c = clock(at('2026-12-01T09:00'));
     await put('ding', c.now(), { recipient: user('staff1', 'dingtalk') });
@@ -218,7 +247,8 @@ describe('outbox sender', () => {
     const s = createSender({ db: h.db, senders: [feishu], log: memoryLogger(), admins: [], limits: BIG, pollMs: 60_000 });
     s.start();
     await new Promise((r) => setTimeout(r, 50));
-    await put('kicked', new Date(Date.now() - 1000));
+    // A reply, so a run during quiet hours (real clock here) does not defer it.
+    await put('kicked', new Date(Date.now() - 1000), { kind: 'reply' });
     s.kick();
     await expect.poll(() => feishu.calls.length, { timeout: 5_000 }).toBe(1);
     await s.stop();

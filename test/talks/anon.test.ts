@@ -4,6 +4,8 @@ import { configureAnonKey } from '../../src/anon/index.ts';
 import { createTestBot, type TestBot } from '../helpers/runtime.ts';
 import { outboxRows, seed, sentTo } from './seed.ts';
 
+const replyText = (r: { kind: string; text?: string }) => r.text ?? '';
+
 const WANG = '王五';
 const WANG_ID = 987654; // distinctive, so a leak of the member id is findable
 const FIRST = '最近对岗位调整有些想法，不好当面说';
@@ -78,13 +80,17 @@ describe('匿名谈心: the writer is never revealed', () => {
     expect((await bot.handle.db.select().from(anonHandles)).map((h) => JSON.stringify(h)).filter(leaks)).toEqual([]);
     expect((await bot.handle.db.select().from(inbox)).filter((r) => r.message !== null)).toEqual([]);
 
+    // Delivered, the anonymous messages and the writer's acknowledgements keep neither text nor recipient:
+    // stored, the acknowledgement and the card to the 书记 (one transaction) would tie the writer to 匿名#1.
     const outbox = await outboxRows(bot);
-    const toWang = outbox.filter((r) => r.recipient.id === WANG);
-    const others = outbox.filter((r) => r.recipient.id !== WANG);
-    expect(others.map((r) => JSON.stringify(r)).filter(leaks)).toEqual([]);
-    // The acknowledgement to the writer is keyed by their message id; nothing sent to others may share it.
-    const messageIds = toWang.map((r) => r.dedupeKey).filter((k) => k.startsWith('reply:')).map((k) => k.split(':').at(-1)!);
-    expect(messageIds.length).toBeGreaterThan(0);
-    expect(others.filter((r) => messageIds.some((m) => r.dedupeKey.includes(m)))).toEqual([]);
+    expect(outbox.every((r) => r.status === 'sent')).toBe(true);
+    expect(outbox.filter((r) => JSON.stringify(r).includes(FIRST))).toEqual([]);
+    const left = outbox.filter((r) => leaks(JSON.stringify(r)));
+    // Only the refusal of the sixth message is left to the writer: it names no handle and nothing was sent with it.
+    expect(left.map((r) => replyText(r.reply))).toEqual([expect.stringContaining('今天已发送 5 条匿名消息')]);
+    const forgotten = outbox.filter((r) => r.recipient.id === 'forgotten');
+    // Each message: the card to the 书记 and the acknowledgement; the reply: the card to the writer.
+    expect(forgotten).toHaveLength(8 * 2 + 1);
+    expect(new Set(forgotten.map((r) => replyText(r.reply)))).toEqual(new Set(['（匿名消息，送达后不保留内容）']));
   });
 });

@@ -86,7 +86,9 @@ export function anonymitySuite(withJobs: boolean): void {
     it('no message to anyone else names the writer; none to anyone carries a secret', async () => {
       const rows = await world.db.select().from(outbox);
       const toOthers = rows.filter((r) => r.recipient.id !== ANON_WRITER).map((r) => replyText(r.reply) + JSON.stringify(r.reply));
-      expect(toOthers.some((t) => t.includes(MARK_TALK))).toBe(true); // the secretary did get the message
+      // The secretary did get the message, and once delivered its row keeps neither text nor recipient.
+      expect(world.bot.outputs.some((o) => !o.startsWith(`[发给 ${ANON_WRITER}]`) && o.includes(MARK_TALK))).toBe(true);
+      expect(rows.filter((r) => JSON.stringify(r).includes(MARK_TALK))).toEqual([]);
       // Rosters (who has had no talk this year) may name them; nothing about the anonymous acts may.
       const aboutAnonymous = toOthers.filter((t) => [MARK_TALK, MARK_APPEAL, appealNo, '匿名'].some((m) => t.includes(m)));
       expect(aboutAnonymous.length).toBeGreaterThan(2);
