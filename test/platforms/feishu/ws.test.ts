@@ -15,6 +15,7 @@ import {
   feishuRequest,
   startFakeFeishu,
 } from '../../fakes/feishu-server.ts';
+import { startFakeFeishuWsGateway } from '../../fakes/feishu-ws-gateway.ts';
 
 const TOKEN = 'vt-ws';
 const SERVER_KEY = 'server-key-ws';
@@ -94,6 +95,38 @@ describe('Feishu long connection', () => {
     await vi.waitFor(() => expect(fake.calls.some((c) => c.path === '/callback/ws/endpoint')).toBe(true), { timeout: 5000 });
     conn.close();
     await fake.close();
+    expect(d.log.lines.join('\n')).not.toContain(FAKE_APP_SECRET);
+  });
+
+  it('receives a message and a card tap over a real WebSocket through the SDK WSClient, acking each after the handler', async () => {
+    const gateway = await startFakeFeishuWsGateway({ appId: FAKE_APP_ID, appSecret: FAKE_APP_SECRET });
+    const d = deps();
+    const conn = startFeishuWs({ ...d, config: { ...d.config, baseUrl: gateway.baseUrl } });
+    try {
+      await gateway.connected();
+      const message = buildMessageEvent({
+        token: TOKEN, tenantKey: 't_ws', chatType: 'group', chatId: 'oc_ws', messageId: 'om_ws_1', senderOpenId: 'ou_alice',
+        text: '@_user_1 帮助', mentions: [{ openId: FAKE_BOT_OPEN_ID, name: '党支部助手' }],
+      });
+      expect(await gateway.push(message)).toEqual({ code: 200, result: 'handled' });
+      expect(d.ingested).toEqual([expect.objectContaining({
+        platform: 'feishu', tenantKey: 't_ws', messageId: 'om_ws_1', chat: { id: 'oc_ws', kind: 'group' }, text: '帮助',
+      })]);
+
+      const token = signAction({ command: '会议 签到 3', userId: 'ou_alice', expiresAt: new Date(now.getTime() + 60_000) }, SERVER_KEY);
+      const tap = buildCardAction({ token: TOKEN, tenantKey: 't_ws', eventId: 'ev_ws_tap', value: { a: token }, operatorOpenId: 'ou_alice', chatId: 'oc_p2p' });
+      expect(await gateway.push(tap)).toEqual({ code: 200, result: { toast: { type: 'info', content: '已处理' } } });
+      expect(d.onCardAction).toHaveBeenCalledTimes(1);
+
+      // A failing inbox is not acknowledged as done: the SDK reports 500, so Feishu pushes it again.
+      d.ingest.mockRejectedValueOnce(new Error('database unavailable'));
+      const again = buildMessageEvent({ token: TOKEN, tenantKey: 't_ws', chatType: 'p2p', messageId: 'om_ws_2', senderOpenId: 'ou_alice', text: '帮助' });
+      expect((await gateway.push(again)).code).toBe(500);
+      expect(gateway.endpointCalls).toHaveLength(1);
+    } finally {
+      conn.close();
+      await gateway.close();
+    }
     expect(d.log.lines.join('\n')).not.toContain(FAKE_APP_SECRET);
   });
 });
