@@ -15,6 +15,7 @@ import {
 } from '../src/talks/store.ts';
 import { talkAnswerCommands } from './talk-answer.ts';
 import { talkCoverage } from './talk-coverage.ts';
+import { talkReasons } from './talk-reasons.ts';
 import { talkRecordCommands } from './talk-record.ts';
 
 const text = (t: string): Reply => ({ kind: 'text', text: t });
@@ -133,5 +134,5 @@ export const talkCancel = command({
 });
 
 export const talkCommands: AnyCommand[] = [
-  talkBook, talkReschedule, ...talkAnswerCommands, ...talkRecordCommands, talkCancel, talkCoverage,
+  talkBook, talkReschedule, ...talkAnswerCommands, ...talkRecordCommands, talkCancel, talkCoverage, talkReasons,
 ];
