@@ -2,7 +2,7 @@
 // client per invocation, closed after the waitUntil work; webhook processing after the response;
 // cron triggers mapped back to jobs; every tick drains the outbox and leftover inbox rows.
 // (The same code in real workerd: `npm run test:worker`.)
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { toUtcCron } from '../../cron/cron-expr.ts';
 import { jobsForUtcCron } from '../../cron/index.ts';
@@ -174,3 +174,19 @@ describe('Worker scheduled', () => {
     expect([opens, closes]).toEqual([1, 1]);
   });
 });
+
+describe('Hyperdrive client', () => {
+  it.runIf(onPostgres)('opens at most 5 connections however many queries an invocation runs at once', async () => {
+    const handle = hyperdriveDb(env);
+    try {
+      const rows = await Promise.all(Array.from({ length: 15 }, () =>
+        handle.db.execute<{ pid: number }>(sql`select pg_backend_pid() as pid, pg_sleep(0.05)`)));
+      const pids = new Set(rows.map((r) => Number((Array.isArray(r) ? r : (r as { rows: { pid: number }[] }).rows)[0]!.pid)));
+      expect(pids.size).toBeGreaterThan(1);
+      expect(pids.size).toBeLessThanOrEqual(5);
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
