@@ -1,5 +1,5 @@
-/** Telling BOT_ADMINS that messages failed for good: once per platform per hour, never with credentials in it. */
-import { asc, eq } from 'drizzle-orm';
+/** Telling BOT_ADMINS that messages failed for good: once per burst, never with credentials in it. */
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { outbox, tenants } from '../../db/schema/index.ts';
 import type { Platform } from '../bot/types.ts';
@@ -32,10 +32,14 @@ export interface AlertContext {
   secrets?: readonly string[];
 }
 
+/** Failures within this long of an admin's last alert about the platform belong to the same burst. */
+export const ALERT_QUIET_MS = 60 * 60_000;
+
 /**
- * Queues one alert per admin and failing platform. The dedupe key names the local hour, so a burst
- * of failures raises one alert and the next hour's failures raise the next. Alerts that fail do not
- * alert about themselves.
+ * Queues one alert per admin and failing platform, unless that admin was alerted about that platform
+ * in the last hour: a burst raises one alert, and failures that go on raise at most one an hour. The
+ * dedupe key names the local hour, so instances failing at the same moment queue it once. Alerts that
+ * fail do not alert about themselves.
  */
 export async function alertAdmins(ctx: AlertContext, failed: readonly Row[]): Promise<number> {
   const perPlatform = new Map<string, Row[]>();
@@ -46,11 +50,12 @@ export async function alertAdmins(ctx: AlertContext, failed: readonly Row[]): Pr
   for (const [platform, rows] of perPlatform) {
     const last = safeError(rows[rows.length - 1]!.lastError ?? '', ctx.secrets);
     const text = `【党支部助手】有 ${rows.length} 条${PLATFORM_NAMES[platform] ?? platform}消息发送失败，已停止重试。最近错误：${last}\n`
-      + '本小时内后续失败不再重复提醒；可运行 npm run outbox 查看详情。';
+      + '一小时内的后续失败不再重复提醒；可运行 npm run outbox 查看详情。';
     for (const admin of ctx.admins) {
       const sep = admin.indexOf(':');
       if (sep <= 0) continue;
       const adminPlatform = admin.slice(0, sep) as Platform;
+      if (await alertedLately(ctx, platform, admin)) continue;
       const tenant = await tenantFor(ctx.db, adminPlatform, rows[0]!);
       const inserted = await enqueue(ctx.db, {
         tenantId: tenant.id,
@@ -63,6 +68,19 @@ export async function alertAdmins(ctx: AlertContext, failed: readonly Row[]): Pr
     }
   }
   return queued;
+}
+
+async function alertedLately(ctx: AlertContext, platform: string, admin: string): Promise<boolean> {
+  const prefix = `alert:outbox-failed:${platform}:`;
+  const suffix = `:${admin}`;
+  const [hit] = await ctx.db.select({ id: outbox.id }).from(outbox).where(and(
+    eq(outbox.kind, 'alert'),
+    sql`left(${outbox.dedupeKey}, ${[...prefix].length}) = ${prefix}`,
+    sql`right(${outbox.dedupeKey}, ${[...suffix].length}) = ${suffix}`,
+    // An alert held for quiet hours has a later time: it still stands for the burst it reports.
+    gt(outbox.notBefore, new Date(ctx.now.getTime() - ALERT_QUIET_MS)),
+  )).limit(1);
+  return hit !== undefined;
 }
 
 /** The admin's tenant: the failed message's own when on the same platform, else that platform's first. */

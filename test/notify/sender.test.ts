@@ -200,6 +200,28 @@ describe('outbox sender', () => {
     expect(JSON.stringify(alerts.map((a) => a.reply))).not.toContain('ou_left');
   });
 
+  it('a burst of failures across the hour raises one alert; failures an hour after the last alert raise the next', async () => {
+    const c = clock(at('2026-12-01T09:58'));
+    const feishu = recordingSender('feishu', { result: () => ({ ok: false, retryable: false, error: '230013 user out of scope' }) });
+    const s = createSender({ db: h.db, senders: [feishu], log: memoryLogger(), now: c.now, admins: ['dingtalk:boss'], limits: BIG });
+    const alerts = async () => (await h.db.select().from(outbox).where(eq(outbox.kind, 'alert'))).map((a) => a.dedupeKey);
+    for (const [local, key] of [['2026-12-01T09:58', 'b1'], ['2026-12-01T10:02', 'b2'], ['2026-12-01T10:30', 'b3'], ['2026-12-01T10:57', 'b4']] as const) {
+      c.set(at(local));
+      await put(key, c.now(), { recipient: user(`ou_${key}`) });
+      expect(await s.drainOnce()).toMatchObject({ failed: 1 });
+    }
+    expect(await alerts()).toEqual(['alert:outbox-failed:feishu:2026-12-01T09:dingtalk:boss']);
+    // Still failing an hour after that alert: one more, not one per failure.
+    c.set(at('2026-12-01T11:01'));
+    await put('b5', c.now(), { recipient: user('ou_b5') });
+    await put('b6', c.now(), { recipient: user('ou_b6') });
+    await s.drainOnce();
+    expect(await alerts()).toEqual([
+      'alert:outbox-failed:feishu:2026-12-01T09:dingtalk:boss',
+      'alert:outbox-failed:feishu:2026-12-01T11:dingtalk:boss',
+    ]);
+  });
+
   it('a row for a platform with no sender stays pending and is logged once', async () => {
     const c = clock(at('2026-12-01T09:00'));
     await put('ding', c.now(), { recipient: user('staff1', 'dingtalk') });
