@@ -77,7 +77,8 @@ describe('weekly summary on Feishu and DingTalk', () => {
     const [m, ...more] = dingtalk.sent();
     expect(more).toEqual([]);
     expect(m).toMatchObject({ via: 'group', openConversationId: 'cid_branch1', msgKey: 'sampleMarkdown' });
-    const param = (m as { msgParam: { title: string; text: string } }).msgParam;
+    if (m?.via !== 'group') throw new Error(`expected a group message, got ${m?.via}`);
+    const param = m.msgParam as { title: string; text: string };
     expect(param.title).toContain('第一党支部 本周工作小结');
     expect(param.text).toContain('11月党费收缴 ██████░░░░ 63%');
     expect(param.text).toContain('本周召开 2 次：支部委员会会议（11月24日）、党课（11月25日）');
