@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { auditLog, members } from '../../db/schema/index.ts';
 import { createTestBot, type TestBot } from '../helpers/runtime.ts';
+import { runJob } from '../../cron/runner.ts';
+import { loadConfig } from '../../src/config.ts';
 
 describe('organisation commands through the console', () => {
   let bot: TestBot;
@@ -60,6 +62,23 @@ describe('organisation commands through the console', () => {
     expect((update!.after as { status: string }).status).toBe('正式党员');
   });
 
+  it('a change whose audit row cannot be written is not made at all', async () => {
+    await bot.handle.db.execute(sql`create function test_refuse_audit() returns trigger language plpgsql as
+      $$ begin raise exception 'audit refused by the test'; end $$`);
+    await bot.handle.db.execute(sql`create trigger test_refuse_audit before insert on audit_log
+      for each row execute function test_refuse_audit()`);
+    try {
+      const reply = await bot.say('张三', '成员 添加 赵九 身份:正式党员');
+      expect(reply).toContain('处理这条消息时出现内部错误');
+    } finally {
+      // Test databases are reused emptied, not dropped: the trigger must not outlive this test.
+      await bot.handle.db.execute(sql`drop trigger test_refuse_audit on audit_log`);
+      await bot.handle.db.execute(sql`drop function test_refuse_audit()`);
+    }
+    expect(await bot.handle.db.select().from(members).where(eq(members.name, '赵九'))).toHaveLength(0);
+    expect(await bot.say('张三', '成员 添加 赵九 身份:正式党员')).toContain('已将“赵九”添加');
+  });
+
   it('leaves nothing half-written when a command is refused', async () => {
     const before = await bot.handle.db.select().from(members);
     await bot.say('张三', '成员 添加 王五 职务:书记,班长');
@@ -83,6 +102,8 @@ describe('admin job list', () => {
       expect(list).toContain('inbox-cleanup');
       expect(list).toMatch(/尚未运行；下次 2026-12-0\d 03:30/);
       expect(await bot.say('张三', '任务 列表')).toContain('仅管理员可用');
+      await runJob('inbox-cleanup', new Date('2026-12-02T03:30:00+08:00'), { db: bot.handle.db, tz: 'Asia/Shanghai', log: bot.log, config: loadConfig({}) });
+      expect(await bot.say('管理员', '任务 列表')).toContain('上次 2026-12-02 03:30 成功；下次 2026-12-03 03:30');
     } finally {
       await bot.close();
     }
