@@ -1,6 +1,7 @@
 /**
  * `npm start` as a newcomer runs it: scripts/start.mjs bundles the service, runs it on plain node
- * with a fresh embedded database, answers /healthz, and stops cleanly on SIGTERM.
+ * with a fresh embedded database, logs JSON lines (and, with no platform configured, how to try the
+ * bot in a terminal), answers /healthz, and stops cleanly on SIGTERM.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,7 +21,7 @@ describe('npm start', () => {
   it('serves /healthz from the bundle on a fresh embedded database and exits 0 on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pba-start-'));
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, PORT: String(port), PGLITE_DIR: join(dir, 'pglite'), LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, PORT: String(port), PGLITE_DIR: join(dir, 'pglite'), LOG_LEVEL: 'info' };
     const child = spawn(process.execPath, ['scripts/start.mjs'], { cwd: new URL('../..', import.meta.url).pathname, env, stdio: 'pipe' });
     let output = '';
     child.stdout.on('data', (d) => { output += d; });
@@ -35,6 +36,11 @@ describe('npm start', () => {
       expect(status, output).toBe(200);
       child.kill('SIGTERM');
       expect(await exited, output).toBe(0);
+      // Structured logs: one JSON object a line; with no platform configured, a pointer to the console.
+      const records = output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: string; msg: string; time: string });
+      expect(records.map((r) => r.msg), output).toEqual(expect.arrayContaining(['database ready', 'listening', 'shutting down']));
+      expect(records.find((r) => r.msg.includes('npm run chat -- --as'))?.msg, output).toContain('no platform configured');
+      expect(records.every((r) => r.level && !Number.isNaN(Date.parse(r.time))), output).toBe(true);
     } finally {
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
