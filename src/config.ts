@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LimitsSyntaxError, parseLimits, type RateLimits } from './notify/rate-limit.ts';
 
 /** Everything the service reads from the environment, parsed once at the edge. */
 const EnvSchema = z.object({
@@ -27,6 +28,8 @@ const EnvSchema = z.object({
 
   /** Key for anonymous-identity encryption; derived from the app secrets when unset. */
   ANON_KEY: z.string().optional(),
+  /** Outbound rate limits replacing the defaults, e.g. `feishu.app=25,feishu.minute=500` (see notify/rate-limit.ts). */
+  SEND_LIMITS: z.string().default(''),
 });
 
 export interface FeishuConfig {
@@ -62,6 +65,8 @@ export interface Config {
   dingtalk?: DingTalkConfig;
   /** Secret for sealing anonymous identities and signing card actions. */
   serverKey: string;
+  /** Outbound rate limits that replace the defaults of src/notify/rate-limit.ts. */
+  sendLimits: Partial<RateLimits>;
 }
 
 export class ConfigError extends Error {
@@ -110,7 +115,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     feishu,
     dingtalk,
     serverKey: serverKey || 'local-development-key',
+    sendLimits: limitsOf(e.SEND_LIMITS),
   };
+}
+
+function limitsOf(text: string): Partial<RateLimits> {
+  try {
+    return parseLimits(text);
+  } catch (err) {
+    if (err instanceof LimitsSyntaxError) throw new ConfigError(`SEND_LIMITS: ${err.message}`);
+    throw err;
+  }
 }
 
 /**

@@ -42,6 +42,31 @@ export const DEFAULT_LIMITS: Readonly<RateLimits> = Object.freeze({
 /** Used for a platform missing from the limits table: cautious rather than unlimited. */
 const FALLBACK: PlatformLimits = { appPerSecond: 10, recipientPerSecond: 5 };
 
+export class LimitsSyntaxError extends Error {
+  override name = 'LimitsSyntaxError';
+}
+
+const LIMIT_KEYS = { app: 'appPerSecond', minute: 'appPerMinute', recipient: 'recipientPerSecond' } as const;
+
+/**
+ * Limits written as `feishu.app=25,feishu.minute=500,feishu.recipient=5,dingtalk.app=10` (the
+ * environment's SEND_LIMITS): each named number replaces the default, the rest of that platform's
+ * limits stay as they are. An instance among N draining one database takes 1/N of each.
+ */
+export function parseLimits(text: string): Partial<RateLimits> {
+  const out: Record<string, PlatformLimits> = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([a-z]+)\.(app|minute|recipient)=(\d{1,6})$/.exec(part);
+    if (!m) throw new LimitsSyntaxError(`"${part}" should look like feishu.app=25 (app, minute or recipient)`);
+    const [, platform, key, value] = m;
+    const n = Number(value);
+    if (n < 1) throw new LimitsSyntaxError(`"${part}": a limit must be at least 1`);
+    out[platform!] ??= { ...(DEFAULT_LIMITS[platform!] ?? FALLBACK) };
+    out[platform!]![LIMIT_KEYS[key as keyof typeof LIMIT_KEYS]] = n;
+  }
+  return out;
+}
+
 /** A taken send slot. */
 export interface Slot {
   /** Moves the slot's stamps to now: call it when the send has completed (again for a later request carrying it). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter, DEFAULT_LIMITS, GUARD_MS } from '../../src/notify/rate-limit.ts';
+import { createRateLimiter, DEFAULT_LIMITS, GUARD_MS, LimitsSyntaxError, parseLimits } from '../../src/notify/rate-limit.ts';
+import { ConfigError, loadConfig } from '../../src/config.ts';
 
 describe('rate limiter', () => {
   it('defaults: Feishu 50/s + 1000/min per app and 5/s per recipient; DingTalk 20/s and 5/s', () => {
@@ -94,5 +95,26 @@ describe('rate limiter', () => {
   it('an unknown platform gets a cautious fallback, not unlimited', () => {
     const rl = createRateLimiter(undefined, () => 0);
     expect(rl.limitsFor('wecom').appPerSecond).toBeGreaterThan(0);
+  });
+
+  it('SEND_LIMITS replaces the named limits and keeps the rest of that platform’s', () => {
+    expect(parseLimits('')).toEqual({});
+    expect(parseLimits('feishu.app=25, feishu.minute=500,dingtalk.recipient=2')).toEqual({
+      feishu: { appPerSecond: 25, appPerMinute: 500, recipientPerSecond: 5 },
+      dingtalk: { appPerSecond: 20, recipientPerSecond: 2 },
+    });
+    expect(loadConfig({ SEND_LIMITS: 'feishu.recipient=3' }).sendLimits).toEqual({ feishu: { ...DEFAULT_LIMITS.feishu, recipientPerSecond: 3 } });
+    expect(loadConfig({}).sendLimits).toEqual({});
+    for (const bad of ['feishu=25', 'feishu.app=0', 'feishu.app=ten', 'feishu.qps=5']) {
+      expect(() => parseLimits(bad), bad).toThrow(LimitsSyntaxError);
+    }
+    expect(() => loadConfig({ SEND_LIMITS: 'feishu.app=-1' })).toThrow(ConfigError);
+  });
+
+  it('a limiter made from SEND_LIMITS holds a recipient to the lower number', () => {
+    const rl = createRateLimiter(loadConfig({ SEND_LIMITS: 'feishu.recipient=2' }).sendLimits, () => 0);
+    expect([rl.tryTake('feishu', 'user:a'), rl.tryTake('feishu', 'user:a')]).toEqual([0, 0]);
+    expect(rl.tryTake('feishu', 'user:a')).toBeGreaterThan(0);
+    expect(rl.tryTake('dingtalk', 'user:a')).toBe(0);
   });
 });
