@@ -3,7 +3,10 @@ import { branches, chats, members, partyGroups } from '../db/schema/index.ts';
 import { arg, option } from '../src/bot/args.ts';
 import { command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
+import { parseSettings } from '../src/domain/settings.ts';
 import { findBranchByName, targetBranch } from '../src/org/members.ts';
+import { nextMoment } from '../src/summary/figures.ts';
+import { momentLabel } from '../src/summary/on-demand.ts';
 
 const text = (t: string) => ({ kind: 'text' as const, text: t });
 const termOptions = {
@@ -96,7 +99,10 @@ export const branchBindChat = command({
       .onConflictDoUpdate({ target: [chats.tenantId, chats.platform, chats.chatId], set: { branchId: branch.id, title: values.title } })
       .returning();
     await ctx.audit({ action: 'bind', entity: 'chat', entityId: row!.id, before: before ?? null, after: row });
-    return text(`本群已绑定“${branch.name}”。每周五 17:00 将发送支部工作小结（只含汇总数字，不含个人党费金额）；“周报 关闭”可停用。`);
+    // The tenant may have moved the weekly summary (周报 时间): say when it really goes out.
+    const weekly = parseSettings(ctx.tenant.settings).weeklySummary;
+    const next = momentLabel(nextMoment(ctx.now, ctx.tz, weekly), ctx.tz);
+    return text(`本群已绑定“${branch.name}”。每周${'一二三四五六日'[weekly.weekday - 1]} ${weekly.time} 发送支部工作小结（只含汇总数字，不含个人党费金额），下次：${next}；“周报 关闭”可停用。`);
   },
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { auditLog, members } from '../../db/schema/index.ts';
+import { auditLog, branches, chats, members } from '../../db/schema/index.ts';
 import { createTestBot, type TestBot } from '../helpers/runtime.ts';
 import { runJob } from '../../cron/runner.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -50,6 +50,17 @@ describe('organisation commands through the console', () => {
     expect(reply).toContain('用法：成员 设置');
     expect(await bot.say('张三', '党废')).toContain('没有“党废”这个命令');
     expect(await bot.say('张三', '成员 设置 不存在的人 身份:正式党员')).toContain('没有找到成员“不存在的人”');
+  });
+
+  it('binds the current group chat to the branch, only in a group and only for the secretaries', async () => {
+    expect(await bot.say('张三', '支部 绑定群')).toContain('该命令请在群聊中 @机器人 使用');
+    expect(await bot.say('李四', '支部 绑定群', { group: '一支部群' })).toContain('仅书记、副书记可用');
+    expect(await bot.say('管理员', '周报 时间 周一 09:00')).toContain('已设置');
+    expect(await bot.say('张三', '支部 绑定群', { group: '一支部群' }))
+      .toBe('本群已绑定“第一党支部”。每周一 09:00 发送支部工作小结（只含汇总数字，不含个人党费金额），下次：12月7日（周一）09:00；“周报 关闭”可停用。');
+    const [chat] = await bot.handle.db.select().from(chats).where(eq(chats.chatId, '一支部群'));
+    const [branch] = await bot.handle.db.select().from(branches).where(eq(branches.name, '第一党支部'));
+    expect(chat).toMatchObject({ platform: 'console', branchId: branch!.id, summaryEnabled: true });
   });
 
   it('writes an audit row with before and after in the same transaction as a change', async () => {
