@@ -8,7 +8,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { outbox } from '../db/schema/index.ts';
 import { feishuUuid } from '../src/platforms/feishu/sender.ts';
 import { startFakeFeishu, type FakeFeishu } from '../test/fakes/feishu-server.ts';
-import { rowsOf } from '../src/dues/ledger-sql.ts';
+import { rowsOf } from '../db/rows.ts';
 import { runLoad, SECRETS, startApp, type Bench } from './harness.ts';
 import { waitQuiet } from './processes.ts';
 import { quietWindow } from './ack.ts';

@@ -10,7 +10,7 @@ import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { openDb, type DbHandle } from '../db/client.ts';
 import { runMigrations } from '../db/migrate.ts';
-import { rowsOf } from '../src/dues/ledger-sql.ts';
+import { rowsOf } from '../db/rows.ts';
 import { databaseUrlFor } from '../test/helpers/pg-names.ts';
 
 export type DbKind = 'postgres' | 'pglite';

@@ -12,7 +12,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { rowsOf } from '../src/dues/ledger-sql.ts';
+import { rowsOf } from '../db/rows.ts';
 
 export interface Sizes {
   tenants: number;

@@ -11,7 +11,7 @@ import { runJob } from '../cron/runner.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { zonedInstant } from '../src/domain/calendar.ts';
-import { rowsOf } from '../src/dues/ledger-sql.ts';
+import { rowsOf } from '../db/rows.ts';
 import { TZ, type Bench } from './harness.ts';
 
 export interface SweepSpec {

@@ -15,7 +15,7 @@ import { nextSlot } from '../cron/cron-expr.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { zonedInstant } from '../src/domain/calendar.ts';
-import { rowsOf } from '../src/dues/ledger-sql.ts';
+import { rowsOf } from '../db/rows.ts';
 import { databaseUrlFor } from '../test/helpers/pg-names.ts';
 import { generate } from './generate.ts';
 import { TZ } from './harness.ts';

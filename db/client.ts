@@ -36,7 +36,7 @@ export async function openDb(opts: OpenDbOptions): Promise<DbHandle> {
 }
 
 export function fromPostgres(sql: postgres.Sql): DbHandle {
-  const db = drizzlePg(sql, { schema }) as unknown as Db;
+  const db = drizzlePg(preparing(sql), { schema }) as unknown as Db;
   return {
     db,
     kind: 'postgres',
@@ -45,6 +45,34 @@ export function fromPostgres(sql: postgres.Sql): DbHandle {
     },
     close: () => sql.end({ timeout: 5 }),
   };
+}
+
+type Callback = (sql: postgres.Sql) => unknown;
+
+/**
+ * drizzle sends every query through `sql.unsafe`, which postgres.js does not prepare unless told: a
+ * query with parameters then takes two round trips (describe, then execute), is parsed and planned
+ * anew each time, and stops the connection's pipeline. Prepared, as postgres.js's own tagged queries
+ * are, it takes one (a named statement per query text on each connection, dropped with the
+ * connection). Transactions and savepoints hand out their own `sql`, so they are wrapped too.
+ */
+function preparing<T extends postgres.Sql | postgres.TransactionSql>(sql: T): T {
+  return new Proxy(sql, {
+    get(target, prop, receiver) {
+      if (prop === 'unsafe') {
+        return (query: string, args?: postgres.ParameterOrJSON<never>[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, args, { ...options, prepare: true });
+      }
+      if (prop === 'begin' || prop === 'savepoint') {
+        return (...args: unknown[]) => {
+          const callback = args.pop() as Callback;
+          const method = Reflect.get(target, prop) as (...a: unknown[]) => unknown;
+          return method(...args, (tx: postgres.Sql) => callback(preparing(tx)));
+        };
+      }
+      return Reflect.get(target, prop, receiver);
+    },
+  });
 }
 
 export function fromPglite(client: PGlite): DbHandle {

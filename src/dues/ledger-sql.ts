@@ -5,14 +5,10 @@
  */
 import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { rowsOf } from '../../db/rows.ts';
 import { members } from '../../db/schema/index.ts';
 import { PARTY_STATUSES } from '../bot/roles.ts';
 import { monthKeysBetween } from '../domain/calendar.ts';
-
-/** drizzle's execute returns an array on postgres.js and `{ rows }` on PGlite. */
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
 
 /**
  * CTE `ledger(member_id, tenant_id, branch_id, name, month, amount_fen, paid)` for the active party

@@ -5,6 +5,7 @@
  */
 import { and, desc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { rowsOf } from '../../db/rows.ts';
 import { outbox, tenants } from '../../db/schema/index.ts';
 import type { Recipient, Reply } from '../bot/types.ts';
 import { DEFAULT_SETTINGS, endOfQuiet, parseSettings, type QuietHours } from '../domain/settings.ts';
@@ -178,9 +179,7 @@ export async function enqueueMany(
       on conflict (dedupe_key) do nothing
       returning 1
     ) select count(*)::int as n from ins`);
-    // postgres.js returns the rows, PGlite `{ rows }`.
-    const out = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { n: number }[];
-    return Number(out[0]?.n ?? 0);
+    return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
   };
   // With a connection pool, a few chunks in flight keep both the database and this process busy.
   let inserted = 0;

@@ -11,7 +11,7 @@ import type { HeldMeeting, MeetingKind } from '../domain/meetings.ts';
 import type { DevelopmentSettings } from '../domain/development.ts';
 import { tenantInDevelopment } from '../development/store.ts';
 import { openObligations } from '../development/timeline.ts';
-import { rowsOf } from '../dues/ledger-sql.ts';
+import { rowsOf } from '../../db/rows.ts';
 import type { SinceByKind } from './figures.ts';
 
 const pgArray = (xs: readonly string[]) => `{${xs.map((x) => `"${x}"`).join(',')}}`;

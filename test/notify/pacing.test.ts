@@ -15,7 +15,7 @@ import { enqueueMany } from '../../src/notify/outbox.ts';
 import { createSender } from '../../src/notify/sender.ts';
 import { createFeishuSender } from '../../src/platforms/feishu/sender.ts';
 import type { PlatformSender } from '../../src/platforms/types.ts';
-import { rowsOf } from '../../src/dues/ledger-sql.ts';
+import { rowsOf } from '../../db/rows.ts';
 import { idealSpanMs } from '../../bench/stats.ts';
 import { FAKE_APP_ID, FAKE_APP_SECRET, startFakeFeishu } from '../fakes/feishu-server.ts';
 import { TZ, user } from './fixtures.ts';

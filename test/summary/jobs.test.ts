@@ -8,7 +8,8 @@ import { chats, members, outbox, talks } from '../../db/schema/index.ts';
 import { PARTY_STATUSES, isBranchRole, type MemberStatus } from '../../src/bot/roles.ts';
 import { coverage as coverageRule } from '../../src/domain/talks.ts';
 import { coverageByBranch, duesByBranch } from '../../src/summary/queries.ts';
-import { ledgerCte, rowsOf } from '../../src/dues/ledger-sql.ts';
+import { ledgerCte } from '../../src/dues/ledger-sql.ts';
+import { rowsOf } from '../../db/rows.ts';
 import { createTestBot, type TestBot } from '../helpers/runtime.ts';
 import { PEOPLE_A, seedMonth, type Seeded } from './seed.ts';
 
