@@ -6,13 +6,13 @@
  * ingest; the 200 goes out as soon as the core holds the message. Processing happens later.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { DingTalkConfig } from '../../config.ts';
 import type { Logger } from '../../log.ts';
 import type { Ingest } from '../types.ts';
 import type { Notify } from './decode.ts';
 import { handleRobotCallback } from './inbound.ts';
 import { ACK_DEADLINE_MS, DeadlineError, within } from '../../within.ts';
+import { sizeLimit } from '../body-limit.ts';
 import { DINGTALK_MAX_SKEW_MS, verifyDingTalkSignature } from './verify.ts';
 
 export const DINGTALK_MAX_BODY_BYTES = 1024 * 1024;
@@ -48,12 +48,9 @@ export function createDingTalkRoutes(opts: DingTalkRoutesOptions): Hono {
       }
       await next();
     },
-    bodyLimit({
-      maxSize: DINGTALK_MAX_BODY_BYTES,
-      onError: (c) => {
-        log.warn('dingtalk callback too large');
-        return c.json({ error: 'payload too large' }, 413);
-      },
+    sizeLimit(DINGTALK_MAX_BODY_BYTES, (c) => {
+      log.warn('dingtalk callback too large');
+      return c.json({ error: 'payload too large' }, 413);
     }),
     async (c) => {
       let raw: unknown;

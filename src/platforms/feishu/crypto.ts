@@ -8,8 +8,12 @@
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
+let lastKey: { encryptKey: string; key: Buffer } | undefined;
+
+/** SHA-256 of the Encrypt Key; an app has one, so the last one is kept rather than hashed per request. */
 function aesKey(encryptKey: string): Buffer {
-  return createHash('sha256').update(encryptKey, 'utf8').digest();
+  if (lastKey?.encryptKey !== encryptKey) lastKey = { encryptKey, key: createHash('sha256').update(encryptKey, 'utf8').digest() };
+  return lastKey.key;
 }
 
 /** Decrypts an `encrypt` field. Throws on bad base64, a short payload or bad padding. */

@@ -6,7 +6,6 @@
  * handed to the durable inbox (`ingest`) before the 200 goes out; the work happens later.
  */
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import {
   EVENT_CARD_ACTION,
   handleFeishuCardAction,
@@ -17,6 +16,7 @@ import {
 import { FeishuVerifyError, verifyFeishuRequest, type VerifiedRequest } from './verify.ts';
 import { isTransientDbError } from '../../../db/errors.ts';
 import { ACK_DEADLINE_MS, DeadlineError, within } from '../../within.ts';
+import { sizeLimit } from '../body-limit.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -25,10 +25,7 @@ export type FeishuRoutesOptions = FeishuInboundOptions;
 export function createFeishuRoutes(opts: FeishuRoutesOptions): Hono {
   const log = opts.log.child({ platform: 'feishu' });
   const deps = inboundDeps(opts, log);
-  const limit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) => c.json({ error: 'body too large' }, 413),
-  });
+  const limit = sizeLimit(MAX_BODY_BYTES, (c) => c.json({ error: 'body too large' }, 413));
 
   /** The verified request, or the refusal response. */
   async function verified(c: Context): Promise<VerifiedRequest | Response> {

@@ -100,7 +100,7 @@ export function verifyFeishuRequest(
   headers: SignatureHeaders,
   opts: VerifyOptions,
 ): VerifiedRequest {
-  const outer = parseObject(Buffer.from(rawBody).toString('utf8'), 'body');
+  const outer = parseObject(Buffer.from(rawBody.buffer, rawBody.byteOffset, rawBody.byteLength).toString('utf8'), 'body');
 
   let signed = false;
   if (opts.encryptKey && headers.signature) {
