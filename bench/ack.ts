@@ -7,7 +7,7 @@ import { startFakeFeishu } from '../test/fakes/feishu-server.ts';
 import { bundleServer } from './bundle.ts';
 import { runLoad, startApp, startBaseline, type Bench } from './harness.ts';
 import type { LoadResult } from './load.ts';
-import { waitQuiet } from './processes.ts';
+import { waitQuiet, type ServerProcess } from './processes.ts';
 import { latency, type Latency } from './stats.ts';
 import { messagePlan } from './traffic.ts';
 
@@ -17,6 +17,8 @@ export interface Throughput {
   statuses: Record<string, number>;
   errors: number;
   exhausted: boolean;
+  /** CPU time the server process spent per answered request (warm-up included): robust to a busy machine. */
+  cpuUsPerRequest?: number;
 }
 
 export interface AckFigures {
@@ -34,12 +36,13 @@ export interface AckFigures {
 /** Quick runs settle on shorter windows: a tenth of a core over 300 ms is idle enough to go on. */
 export const quietWindow = (b: Bench) => (b.settings.quick ? 300 : 1_000);
 
-const throughput = (r: LoadResult): Throughput => ({
+const throughput = (r: LoadResult, cpuMs?: number): Throughput => ({
   rps: (r.measured * 1000) / r.measuredMs,
   lat: latency(r.latencies),
   statuses: r.statuses,
   errors: r.errors,
   exhausted: r.exhausted,
+  ...(cpuMs === undefined ? {} : { cpuUsPerRequest: (cpuMs * 1000) / Math.max(1, Object.values(r.statuses).reduce((a, n) => a + n, 0)) }),
 });
 
 /** Enough distinct messages for a closed loop at up to `ceiling` requests per second. */
@@ -48,15 +51,19 @@ const poolSize = (b: Bench, ceiling: number) => Math.ceil(((b.settings.warmupMs 
 export async function ackBench(b: Bench): Promise<AckFigures> {
   const s = b.settings;
   const ceiling = s.quick ? 3_000 : 4_000;
-  const closed = (url: string, tag: string) => runLoad(b, {
-    url: `${url}/feishu/events`, mode: 'closed', concurrency: s.concurrency, warmupMs: s.warmupMs, durationMs: s.ackMs,
-    messages: messagePlan(tag, poolSize(b, ceiling), b.senders),
-  });
+  const closed = async (server: ServerProcess, tag: string) => {
+    const cpuBefore = server.cpuMs();
+    const result = await runLoad(b, {
+      url: `${server.url}/feishu/events`, mode: 'closed', concurrency: s.concurrency, warmupMs: s.warmupMs, durationMs: s.ackMs,
+      messages: messagePlan(tag, poolSize(b, ceiling), b.senders),
+    });
+    return { result, cpuMs: server.cpuMs() - cpuBefore };
+  };
 
   const baseline = await startBaseline(b, `baseline-${b.db.kind}`);
-  let base: LoadResult;
+  let base: Awaited<ReturnType<typeof closed>>;
   try {
-    base = await closed(baseline.url, `base${b.db.kind}`);
+    base = await closed(baseline, `base${b.db.kind}`);
   } finally {
     await baseline.stop();
   }
@@ -66,10 +73,10 @@ export async function ackBench(b: Bench): Promise<AckFigures> {
   try {
     await waitQuiet(app, 15_000, quietWindow(b));
     const idleMiB = app.rssMiB();
-    const full = await closed(app.url, `full${b.db.kind}`);
+    const full = await closed(app, `full${b.db.kind}`);
     // Half load in a steady state: the backlog of the full-load run is worked off first.
     await waitQuiet(app, s.quick ? 5_000 : 180_000, quietWindow(b));
-    const rate = Math.max(1, Math.round(throughput(full).rps / 2));
+    const rate = Math.max(1, Math.round(throughput(full.result).rps / 2));
     const half = await runLoad(b, {
       url: `${app.url}/feishu/events`, mode: 'rate', rate, warmupMs: s.warmupMs, durationMs: s.ackMs,
       messages: messagePlan(`half${b.db.kind}`, Math.ceil(((s.warmupMs + s.ackMs) / 1000) * rate) + 1, b.senders),
@@ -77,7 +84,7 @@ export async function ackBench(b: Bench): Promise<AckFigures> {
     const loadedPeakMiB = app.peakMiB();
     await app.stop();
     return {
-      concurrency: s.concurrency, baseline: throughput(base), app: throughput(full), half: { ...throughput(half), rate }, idleMiB, loadedPeakMiB,
+      concurrency: s.concurrency, baseline: throughput(base.result, base.cpuMs), app: throughput(full.result, full.cpuMs), half: { ...throughput(half), rate }, idleMiB, loadedPeakMiB,
       ...(s.bundled ? { bundled: await bundledRun(b, fake.baseUrl, closed) } : {}),
     };
   } finally {
@@ -86,15 +93,15 @@ export async function ackBench(b: Bench): Promise<AckFigures> {
   }
 }
 
-async function bundledRun(b: Bench, fakeUrl: string, closed: (url: string, tag: string) => Promise<LoadResult>): Promise<AckFigures['bundled']> {
+async function bundledRun(b: Bench, fakeUrl: string, closed: (server: ServerProcess, tag: string) => Promise<{ result: LoadResult; cpuMs: number }>): Promise<AckFigures['bundled']> {
   const bundle = await bundleServer();
   if ('skipped' in bundle) return bundle;
   const app = await startApp(b, `bundled-${b.db.kind}`, fakeUrl, bundle.path);
   try {
     await waitQuiet(app, 15_000, quietWindow(b));
     const idleMiB = app.rssMiB();
-    const full = await closed(app.url, `bundled${b.db.kind}`);
-    return { startMs: app.startMs, idleMiB, peakMiB: app.peakMiB(), app: throughput(full) };
+    const full = await closed(app, `bundled${b.db.kind}`);
+    return { startMs: app.startMs, idleMiB, peakMiB: app.peakMiB(), app: throughput(full.result, full.cpuMs) };
   } finally {
     await app.stop();
   }

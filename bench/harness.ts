@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { jobRuns } from '../db/schema/index.ts';
 import type { BenchDb } from './databases.ts';
-import { rowsOf } from '../src/dues/ledger-sql.ts';
+import { rowsOf } from '../db/rows.ts';
 import { chatIdOf, openIdOf, tenantKey } from './generate.ts';
 import type { LoadJob, LoadResult } from './load.ts';
 import { startServer, type ServerProcess } from './processes.ts';
@@ -79,7 +79,8 @@ export async function startApp(b: Bench, name: string, feishuBaseUrl: string, bu
   await b.db.release();
   const p = await startServer({
     name,
-    args: [bundle ?? join(root, 'scripts/start.mjs')],
+    // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there as it exits (none if it is killed).
+    args: [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${name}.cpuprofile`] : []), bundle ?? join(root, 'scripts/start.mjs')],
     logPath: join(b.logDir, `${name}.log`),
     env: {
       ...b.db.env,

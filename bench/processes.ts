@@ -95,7 +95,8 @@ export async function startServer(opts: {
     async stop() {
       if (exited !== undefined) return;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      // A profiled server writes its profile only on a clean exit: give it time to finish its backlog.
+      const timer = setTimeout(() => child.kill('SIGKILL'), process.env.BENCH_CPU_PROF ? 300_000 : 20_000);
       await exit;
       clearTimeout(timer);
     },

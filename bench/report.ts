@@ -84,6 +84,8 @@ function section(dbs: DbFigures[], metrics: [string, (d: DbFigures) => string | 
 const statusLine = (s: Record<string, number>, errors: number) =>
   [...Object.entries(s).map(([k, v]) => `${k}: ${num(v)}`), ...(errors ? [`errors: ${num(errors)}`] : [])].join(', ') || '—';
 
+const cpu = (t: { cpuUsPerRequest?: number }) => (t.cpuUsPerRequest === undefined ? '—' : `${Math.round(t.cpuUsPerRequest)} µs`);
+
 export function renderTables(run: RunInfo): string {
   const d = run.dbs;
   const a = (f: (x: AckFigures) => string) => (x: DbFigures) => (x.ack ? f(x.ack) : undefined);
@@ -93,6 +95,7 @@ export function renderTables(run: RunInfo): string {
   out.push('### 1. Webhook ack (encrypted, signed `im.message.receive_v1`, one load process)', section(d, [
     [`baseline: bare Hono + one insert, ${c} in flight`, a((x) => `${num(x.baseline.rps)} req/s (p50 ${ms(x.baseline.lat.p50)}, p99 ${ms(x.baseline.lat.p99)})`), ''],
     [`server (src/node.ts), ${c} in flight`, a((x) => `${num(x.app.rps)} req/s (p50 ${ms(x.app.lat.p50)}, p99 ${ms(x.app.lat.p99)})`), ''],
+    ['server CPU per request: baseline / server', a((x) => `${cpu(x.baseline)} / ${cpu(x.app)}`), 'diagnostic'],
     ['server ÷ baseline', a((x) => `${(x.app.rps / x.baseline.rps).toFixed(2)} ${ok(x.app.rps >= 0.6 * x.baseline.rps)}`), '≥ 0.60'],
     ['server at half that load (open loop)', a((x) => `${num(x.half.rate)} req/s: p50 ${ms(x.half.lat.p50)}, p99 ${ms(x.half.lat.p99)} ${ok(x.half.lat.p99 < 50)}`), 'p99 < 50 ms'],
     ['answers at full / half load', a((x) => `${statusLine(x.app.statuses, x.app.errors)} / ${statusLine(x.half.statuses, x.half.errors)}`), 'all 200'],

@@ -2,6 +2,7 @@
 // npm run bench:quick      the same harness at small sizes on one database (under a minute); writes to the temp dir
 // Options: --only postgres|pglite, --out <file>, --bundled (also time the server bundled on plain node), and sizes: --tenants --branches --members --burst
 //          --burst-seconds --seconds (measured seconds of each webhook run) --concurrency --senders
+// BENCH_CPU_PROF=<dir>: every server under test writes a V8 CPU profile there (logs are kept too).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,7 +123,7 @@ async function main(): Promise<number> {
   for (const m of misses) console.log(`missed: ${m}`);
   for (const f of failures) console.log(`FAILED: ${f}`);
   console.log(`\nreport: ${target}${failures.length ? `; server and load logs kept in ${logDir}` : ''}`);
-  if (!failures.length) rmSync(logDir, { recursive: true, force: true });
+  if (!failures.length && !process.env.BENCH_CPU_PROF) rmSync(logDir, { recursive: true, force: true });
   return failures.length ? 1 : 0;
 }
 
