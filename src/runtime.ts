@@ -74,7 +74,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const feishuSender = config.feishu ? createFeishuSender({ config: config.feishu, log, serverKey: config.serverKey, now, httpInstance: opts.feishuHttp, files }) : undefined;
   if (feishuSender) senders.push(feishuSender);
   if (config.dingtalk) senders.push(createDingTalkSender({ config: config.dingtalk, log, now, files }));
-  const sender = createSender({ db, senders, log, now, tz, admins: config.admins, secrets: secretsOf(config) });
+  const sender = createSender({ db, senders, log, now, tz, admins: config.admins, secrets: secretsOf(config), limits: config.sendLimits });
 
   let processing: Promise<number> | undefined;
   let again = false;
