@@ -16,6 +16,7 @@ import { enqueue } from './notify/outbox.ts';
 import { createSender } from './notify/sender.ts';
 import type { Ingest, PlatformSender } from './platforms/types.ts';
 import { createFeishuRoutes } from './platforms/feishu/routes.ts';
+import type { BotAddedInfo } from './platforms/feishu/decode.ts';
 import { createFeishuSender, type FeishuSenderOptions } from './platforms/feishu/sender.ts';
 import { createDingTalkRoutes } from './platforms/dingtalk/routes.ts';
 import { createDingTalkSender } from './platforms/dingtalk/sender.ts';
@@ -45,7 +46,7 @@ export interface Runtime {
   /** Runs a tapped button's command at once and returns the updated card (platform card callbacks). */
   runAction(msg: ChatMessage): Promise<Reply>;
   /** Posts the welcome card to a Feishu group the bot has joined (webhook and long-connection modes). */
-  onFeishuBotAdded(info: { tenantKey: string; chatId: string }): Promise<void>;
+  onFeishuBotAdded(info: BotAddedInfo): Promise<void>;
   /** The bot's own Feishu open_id, to tell whether a group message @-mentions it. */
   feishuBotOpenId?: () => Promise<string | undefined>;
   /** Processes received inbox rows, then wakes the sender. */
@@ -125,11 +126,12 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     sender.kick();
   };
 
-  const onFeishuBotAdded = async ({ tenantKey, chatId }: { tenantKey: string; chatId: string }) =>
+  // Keyed by the event: Feishu's redeliveries post one card, the bot removed and added again another.
+  const onFeishuBotAdded = async ({ tenantKey, chatId, eventId }: BotAddedInfo) =>
     notify({
       recipient: { platform: 'feishu', kind: 'chat', id: chatId, tenantKey },
       reply: welcomeCard(),
-      dedupeKey: `welcome:feishu:${tenantKey}:${chatId}`,
+      dedupeKey: `welcome:feishu:${tenantKey}:${chatId}:${eventId ?? 'unknown'}`,
       kind: 'reply',
     });
   const feishuBotOpenId = feishuSender ? () => feishuSender.botOpenId() : undefined;

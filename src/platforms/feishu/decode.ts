@@ -167,16 +167,18 @@ export interface BotAddedInfo {
   tenantKey: string;
   chatId: string;
   chatName?: string;
+  /** The event's id: a redelivery repeats it, the bot being added again gets a new one. */
+  eventId?: string;
 }
 
 /** `im.chat.member.bot.added_v1`. `name` is documented as the group's name. */
-export function decodeBotAdded(event: unknown, tenantKey: string | undefined): BotAddedInfo | undefined {
+export function decodeBotAdded(event: unknown, tenantKey: string | undefined, eventId?: string): BotAddedInfo | undefined {
   const ev = obj(event);
   const chatId = str(ev.chat_id);
   const tenant = tenantKey ?? str(ev.operator_tenant_key);
   if (!chatId || !tenant) return undefined;
   const chatName = str(ev.name);
-  return { tenantKey: tenant, chatId, ...(chatName ? { chatName } : {}) };
+  return { tenantKey: tenant, chatId, ...(chatName ? { chatName } : {}), ...(eventId ? { eventId } : {}) };
 }
 
 export interface CardAction {

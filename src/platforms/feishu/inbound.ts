@@ -73,11 +73,11 @@ export interface CardCallbackResponse {
  * `malformed` for an authentic body that lacks what every such event has (the webhook answers 400).
  */
 export async function handleFeishuEvent(
-  eventType: string | undefined,
-  tenantKey: string | undefined,
+  header: { eventType: string | undefined; tenantKey: string | undefined; eventId: string | undefined },
   event: unknown,
   deps: FeishuInboundDeps,
 ): Promise<'handled' | 'malformed'> {
+  const { eventType, tenantKey } = header;
   if (eventType === EVENT_MESSAGE) {
     const botOpenId = deps.botOpenId ? await within(deps.botOpenId(), BOT_INFO_WAIT_MS).catch(() => undefined) : undefined;
     const decoded = decodeMessageEvent(event, { tenantKey, now: deps.now(), botOpenId });
@@ -91,7 +91,7 @@ export async function handleFeishuEvent(
     return 'handled';
   }
   if (eventType === EVENT_BOT_ADDED) {
-    const info = decodeBotAdded(event, tenantKey);
+    const info = decodeBotAdded(event, tenantKey, header.eventId);
     if (!info) {
       deps.log.warn('feishu bot-added event without chat id');
       return 'malformed';

@@ -65,7 +65,7 @@ export function createFeishuRoutes(opts: FeishuRoutesOptions): Hono {
     let outcome: Awaited<ReturnType<typeof handleFeishuEvent>>;
     try {
       outcome = await within(
-        handleFeishuEvent(req.header.event_type, req.header.tenant_key, req.event, deps),
+        handleFeishuEvent({ eventType: req.header.event_type, tenantKey: req.header.tenant_key, eventId: req.header.event_id }, req.event, deps),
         ACK_DEADLINE_MS,
         () => new DeadlineError('the event was not recorded in time'),
       );

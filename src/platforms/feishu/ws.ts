@@ -35,8 +35,8 @@ export function createFeishuWsDispatcher(opts: FeishuWsOptions): lark.EventDispa
     loggerLevel: lark.LoggerLevel.warn,
   });
   dispatcher.register({
-    [EVENT_MESSAGE]: (data: Flattened) => handleFeishuEvent(EVENT_MESSAGE, data.tenant_key, data, deps),
-    [EVENT_BOT_ADDED]: (data: Flattened) => handleFeishuEvent(EVENT_BOT_ADDED, data.tenant_key, data, deps),
+    [EVENT_MESSAGE]: (data: Flattened) => handleFeishuEvent({ eventType: EVENT_MESSAGE, tenantKey: data.tenant_key, eventId: data.event_id }, data, deps),
+    [EVENT_BOT_ADDED]: (data: Flattened) => handleFeishuEvent({ eventType: EVENT_BOT_ADDED, tenantKey: data.tenant_key, eventId: data.event_id }, data, deps),
     // The flattened data's `token` is the card-update token here; nothing reads it.
     [EVENT_CARD_ACTION]: (data: Flattened) => handleFeishuCardAction(data.event_id, data.tenant_key, data, deps),
   } as Parameters<lark.EventDispatcher['register']>[0]);

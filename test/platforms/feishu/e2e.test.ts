@@ -104,13 +104,13 @@ describe('Feishu end to end (webhook mode, fake Feishu, real SDK)', () => {
   it('the bot joining a group posts one welcome card there that says how to bind the group, however often Feishu delivers', async () => {
     const before = fake.sent().length;
     const event = buildBotAddedEvent({ token: VERIFICATION_TOKEN, tenantKey: TENANT, chatId: 'oc_e2e_new_group', name: '第一党支部' });
-    for (let i = 0; i < 2; i++) {
-      const again = { ...event, header: { ...event.header, event_id: `${event.header.event_id}-${i}` } };
-      const res = await bot.runtime.app.request('/feishu/events', feishuRequest(again, ENCRYPT_KEY));
+    const deliverJoin = async (e: typeof event) => {
+      const res = await bot.runtime.app.request('/feishu/events', feishuRequest(e, ENCRYPT_KEY));
       expect(res.status).toBe(200);
-    }
-    await bot.runtime.deferrer.settle();
-    await bot.drain();
+      await bot.runtime.deferrer.settle();
+      await bot.drain();
+    };
+    for (let i = 0; i < 2; i++) await deliverJoin(event); // a redelivery repeats the event id
 
     const sent = fake.sent().slice(before);
     expect(sent).toHaveLength(1);
@@ -118,5 +118,9 @@ describe('Feishu end to end (webhook mode, fake Feishu, real SDK)', () => {
     const card = JSON.stringify(sent[0]?.content);
     expect(card).toContain('党支部助手已加入本群');
     expect(card).toContain('支部 绑定群');
+
+    // Removed and added again later: a new event, so the group is welcomed again.
+    await deliverJoin({ ...event, header: { ...event.header, event_id: `${event.header.event_id}-readded` } });
+    expect(fake.sent().slice(before).filter((m) => m.receiveId === 'oc_e2e_new_group')).toHaveLength(2);
   });
 });

@@ -318,9 +318,10 @@ describe('POST /feishu/events: messages', () => {
 describe('POST /feishu/events: other events', () => {
   it('calls onBotAdded when the bot joins a group', async () => {
     const { post, onBotAdded, ingest } = setup();
-    const res = await post(feishuRequest(buildBotAddedEvent({ token: TOKEN, chatId: 'oc_new', name: '第一党支部', tenantKey: 't_9' }), KEY));
+    const event = buildBotAddedEvent({ token: TOKEN, chatId: 'oc_new', name: '第一党支部', tenantKey: 't_9' });
+    const res = await post(feishuRequest(event, KEY));
     expect(res.status).toBe(200);
-    expect(onBotAdded).toHaveBeenCalledWith({ tenantKey: 't_9', chatId: 'oc_new', chatName: '第一党支部' });
+    expect(onBotAdded).toHaveBeenCalledWith({ tenantKey: 't_9', chatId: 'oc_new', chatName: '第一党支部', eventId: event.header.event_id });
     expect(ingest).not.toHaveBeenCalled();
   });
 

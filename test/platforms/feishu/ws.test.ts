@@ -74,8 +74,9 @@ describe('Feishu long connection', () => {
   it('handles bot-added and card taps, returning the card response as the ACK payload', async () => {
     const d = deps();
     const dispatcher = createFeishuWsDispatcher(d);
-    await dispatcher.invoke(buildBotAddedEvent({ token: TOKEN, tenantKey: 't_ws', chatId: 'oc_new', name: '第二党支部' }), { needCheck: false });
-    expect(d.onBotAdded).toHaveBeenCalledWith({ tenantKey: 't_ws', chatId: 'oc_new', chatName: '第二党支部' });
+    const added = buildBotAddedEvent({ token: TOKEN, tenantKey: 't_ws', chatId: 'oc_new', name: '第二党支部' });
+    await dispatcher.invoke(added, { needCheck: false });
+    expect(d.onBotAdded).toHaveBeenCalledWith({ tenantKey: 't_ws', chatId: 'oc_new', chatName: '第二党支部', eventId: added.header.event_id });
 
     const token = signAction({ command: '会议 签到 3', userId: 'ou_alice', expiresAt: new Date(now.getTime() + 60_000) }, SERVER_KEY);
     const tap = buildCardAction({ token: TOKEN, tenantKey: 't_ws', eventId: 'ev_ws', value: { a: token }, operatorOpenId: 'ou_alice', chatId: 'oc_p2p' });
