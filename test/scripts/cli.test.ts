@@ -4,14 +4,14 @@
  * `seed:demo`, `job` and `outbox`. Each process costs seconds, so the file keeps to six.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDb } from '../helpers/db.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
-const tsx = join(root, 'node_modules/.bin/tsx');
 
 interface Run {
   code: number | null;
@@ -32,6 +32,10 @@ describe(`command-line scripts (${process.env.DATABASE_URL ? 'Postgres' : 'PGlit
       // The scripts migrate an already migrated database: a no-op, as on every start.
       closeDb = () => h.close();
     } else {
+      // The migrated database of the global setup, unpacked into a directory: a fresh PGlite directory
+      // would cost the first script about three seconds of initdb and migrations.
+      const pg = await PGlite.create(join(dir, 'pglite'), { loadDataDir: new Blob([readFileSync(inject('pgliteDump'))]) });
+      await pg.close();
       dbEnv = { PGLITE_DIR: join(dir, 'pglite') };
     }
   });
@@ -43,7 +47,8 @@ describe(`command-line scripts (${process.env.DATABASE_URL ? 'Postgres' : 'PGlit
   const run = (script: string, args: string[], opts: { input?: string; env?: Record<string, string> } = {}) =>
     new Promise<Run>((resolve, reject) => {
       const env = { PATH: process.env.PATH!, LOG_LEVEL: 'warn', EXPORTS_DIR: join(dir, 'exports'), ...dbEnv, ...opts.env };
-      const child = spawn(tsx, [script, ...args], { cwd: root, env, stdio: 'pipe' });
+      // `node --import tsx` rather than the tsx CLI, which starts a second node process for the script.
+      const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env, stdio: 'pipe' });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => { stdout += d; });
