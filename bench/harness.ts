@@ -80,7 +80,12 @@ export async function startApp(b: Bench, name: string, feishuBaseUrl: string, bu
   const p = await startServer({
     name,
     // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there as it exits (none if it is killed).
-    args: [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${name}.cpuprofile`] : []), bundle ?? join(root, 'scripts/start.mjs')],
+    // BENCH_NODE_FLAGS: extra node flags for the server (e.g. heap sizes), to try a setting out.
+    args: [
+      ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${name}.cpuprofile`] : []),
+      bundle ?? join(root, 'scripts/start.mjs'),
+    ],
     logPath: join(b.logDir, `${name}.log`),
     env: {
       ...b.db.env,

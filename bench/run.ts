@@ -3,6 +3,7 @@
 // Options: --only postgres|pglite, --out <file>, --bundled (also time the server bundled on plain node), and sizes: --tenants --branches --members --burst
 //          --burst-seconds --seconds (measured seconds of each webhook run) --concurrency --senders
 // BENCH_CPU_PROF=<dir>: every server under test writes a V8 CPU profile there (logs are kept too).
+// BENCH_NODE_FLAGS="<flags>": extra node flags for every server under test (to try heap settings).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
