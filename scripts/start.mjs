@@ -1,45 +1,10 @@
-// `npm start`: bundles src/node.ts with esbuild (every package stays in node_modules) and runs it on
-// plain node in this process. Running the TypeScript through the tsx loader instead costs about
-// 100 MiB of memory more (its module-hooks thread, transformed sources) and a slower start; the
-// bundle takes about a second to build. `npm run dev` runs the sources through tsx.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// `npm start`: bundles src/node.ts with esbuild (scripts/build-node.mjs, in a child process that exits)
+// and runs the bundle on plain node in this process. Running the TypeScript through the tsx loader
+// instead costs about 100 MiB of memory more (its module-hooks thread, transformed sources) and a
+// slower start; the bundle takes about a second to build. `npm run dev` runs the sources through tsx.
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as esbuild from 'esbuild';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-// Inside the project so the external packages resolve from its node_modules; git ignores .data/.
-const outfile = join(root, '.data', 'build', 'node.mjs');
-mkdirSync(dirname(outfile), { recursive: true });
-
-await esbuild.build({
-  entryPoints: [join(root, 'src', 'node.ts')],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  outfile,
-  logLevel: 'warning',
-  plugins: [
-    {
-      name: 'packages-external',
-      setup(build) {
-        // chinese-days is bundled: Node 20 refuses its JSON import without an import attribute.
-        build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('chinese-days') ? undefined : { path: args.path, external: true }));
-      },
-    },
-    {
-      // A module that finds files next to itself (db/migrate.ts: the migrations) keeps its own URL.
-      name: 'own-import-meta-url',
-      setup(build) {
-        build.onLoad({ filter: /\.ts$/ }, (args) => {
-          const source = readFileSync(args.path, 'utf8');
-          if (!source.includes('import.meta.url')) return undefined;
-          return { contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
-        });
-      },
-    },
-  ],
-});
-
-await import(pathToFileURL(outfile).href);
+const build = spawnSync(process.execPath, [fileURLToPath(new URL('./build-node.mjs', import.meta.url))], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+await import(pathToFileURL(fileURLToPath(new URL('../.data/build/node.mjs', import.meta.url))).href);
