@@ -49,12 +49,20 @@ export interface TextReply {
   forget?: boolean;
 }
 
+/** Shares drawn as bars where the platform can draw (a Feishu card); the text carries the same figures. */
+export interface CardChart {
+  title: string;
+  /** `percent` from 0 to 100. */
+  bars: { label: string; percent: number }[];
+}
+
 export interface CardReply {
   kind: 'card';
   title: string;
   /** Markdown-light body: plain lines, `**bold**` allowed. */
   text?: string;
   fields?: CardField[];
+  chart?: CardChart;
   buttons?: Button[];
   tone?: 'info' | 'success' | 'warning' | 'danger';
   /**

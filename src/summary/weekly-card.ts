@@ -3,7 +3,7 @@
  * anonymous handle, not even who was absent — a group post is read by everyone in the group.
  */
 import { wallClock, weekdayZh } from '../bot/time.ts';
-import type { CardReply } from '../bot/types.ts';
+import type { CardChart, CardReply } from '../bot/types.ts';
 import { localDate } from '../domain/calendar.ts';
 import { meetingTitle, shortPeriodLabel, shortWhen } from '../meetings/format.ts';
 import { SOON_DAYS, rateLine, share, type DueItem } from './figures.ts';
@@ -88,7 +88,19 @@ export function weeklyCard(w: WeekFigures, tz: string): CardReply {
     '',
     '以上为支部汇总数字，不含个人信息。',
   ];
+  const chart = weeklyChart(w);
   return {
     kind: 'card', title: `${w.branch.name} 本周工作小结`, tone: actions.length ? 'warning' : 'info', text: text.join('\n'),
+    ...(chart ? { chart } : {}),
   };
+}
+
+/** The two shares as bars (drawn on Feishu), when there is something to measure. */
+function weeklyChart(w: WeekFigures): CardChart | undefined {
+  const bars: CardChart['bars'] = [];
+  const dues = share(w.dues.paid, w.dues.due);
+  if (dues !== null) bars.push({ label: `${Number(w.month.slice(5, 7))}月党费收缴`, percent: dues * 100 });
+  const coverage = share(w.coverage.covered, w.coverage.party);
+  if (coverage !== null) bars.push({ label: '年度谈话覆盖', percent: coverage * 100 });
+  return bars.length ? { title: '收缴率与谈话覆盖率（%）', bars } : undefined;
 }

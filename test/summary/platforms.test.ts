@@ -59,7 +59,7 @@ describe('weekly summary on Feishu and DingTalk', () => {
 
   const privateBits = (s: string) => [...PEOPLE_A, '元', '匿名', '食堂'].filter((x) => s.includes(x));
 
-  it('Feishu: an interactive card to the group, header and markdown body with the bars', () => {
+  it('Feishu: an interactive card to the group, header, markdown body with the bars, and a bar chart', () => {
     const [m, ...more] = feishu.sent();
     expect(more).toEqual([]);
     expect(m).toMatchObject({ receiveIdType: 'chat_id', receiveId: 'oc_branch1', msgType: 'interactive' });
@@ -70,6 +70,11 @@ describe('weekly summary on Feishu and DingTalk', () => {
     expect(body).toContain('**党费收缴**\n11月党费收缴 ██████░░░░ 63%\n已交 5/8 人');
     expect(body).toContain('年度覆盖 ████░░░░░░ 38%（3/8 名党员）');
     expect(body).toContain('**需要办理**');
+    // The same two shares drawn by the card's chart component (VChart bars on a 0–100 % axis).
+    const chart = card.body.elements.find((e) => e.tag === 'chart') as unknown as { chart_spec: { type: string; data: { values: unknown[] }; axes: unknown[] } };
+    expect(chart.chart_spec.type).toBe('bar');
+    expect(chart.chart_spec.data.values).toEqual([{ item: '11月党费收缴', percent: 63 }, { item: '年度谈话覆盖', percent: 38 }]);
+    expect(chart.chart_spec.axes).toEqual([{ orient: 'bottom', min: 0, max: 100 }]);
     expect(privateBits(JSON.stringify(card))).toEqual([]);
   });
 

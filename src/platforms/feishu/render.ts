@@ -6,7 +6,7 @@
  * a `callback` behaviour: `{ "a": "<token>" }`.
  */
 import { signAction } from '../../bot/action-token.ts';
-import type { Button, CardField, CardReply, Reply } from '../../bot/types.ts';
+import type { Button, CardChart, CardField, CardReply, Reply } from '../../bot/types.ts';
 import { fileAsText } from '../../bot/file-text.ts';
 
 /** Feishu rejects card content over 30 KB; keep a margin for the rest of the request. */
@@ -112,6 +112,7 @@ function cardJson(
 ): Record<string, unknown> {
   const elements: Record<string, unknown>[] = [];
   if (text) elements.push({ tag: 'markdown', content: text });
+  if (card.chart?.bars.length) elements.push(chartElement(card.chart));
   for (let i = 0; i < fields.length; i += 2) {
     elements.push({
       tag: 'column_set',
@@ -163,4 +164,22 @@ function truncateBytes(text: string, maxBytes: number): string {
 function head(text: string, n: number): string {
   const code = text.charCodeAt(n - 1);
   return text.slice(0, code >= 0xd800 && code <= 0xdbff ? n - 1 : n);
+}
+
+/** The card's chart component (a VChart spec): horizontal bars on a 0–100 % axis. */
+export function chartElement(chart: CardChart): Record<string, unknown> {
+  return {
+    tag: 'chart',
+    aspect_ratio: '2:1',
+    chart_spec: {
+      type: 'bar',
+      direction: 'horizontal',
+      title: { text: chart.title },
+      data: { values: chart.bars.map((b) => ({ item: b.label, percent: Math.round(b.percent) })) },
+      xField: 'percent',
+      yField: 'item',
+      axes: [{ orient: 'bottom', min: 0, max: 100 }],
+      label: { visible: true, formatter: '{percent}%' },
+    },
+  };
 }
