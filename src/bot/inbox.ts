@@ -30,7 +30,7 @@ export async function acceptMessage(db: Db, msg: ChatMessage): Promise<'accepted
 const UNSTORABLE_ESCAPE = /\\u0000|\\ud[89a-f]/i;
 
 /** The message as JSON that Postgres accepts (dates as ISO strings, as `fromJson` reads them). */
-export function storableJson(msg: ChatMessage): string {
+function storableJson(msg: ChatMessage): string {
   const json = JSON.stringify(msg);
   return UNSTORABLE_ESCAPE.test(json) ? JSON.stringify(storable(msg)) : json;
 }

@@ -179,7 +179,7 @@ export function chartElement(chart: CardChart): Record<string, unknown> {
       xField: 'percent',
       yField: 'item',
       axes: [{ orient: 'bottom', min: 0, max: 100 }],
-      label: { visible: true, formatter: '{percent}%' },
+      label: { visible: true },
     },
   };
 }
