@@ -3,6 +3,7 @@ import { branches, chats, members, partyGroups } from '../db/schema/index.ts';
 import { arg, option } from '../src/bot/args.ts';
 import { command } from '../src/bot/command.ts';
 import { UserError } from '../src/bot/errors.ts';
+import { WEEKDAYS_ZH } from '../src/bot/time.ts';
 import { parseSettings } from '../src/domain/settings.ts';
 import { findBranchByName, targetBranch } from '../src/org/members.ts';
 import { nextMoment } from '../src/summary/figures.ts';
@@ -102,7 +103,7 @@ export const branchBindChat = command({
     // The tenant may have moved the weekly summary (周报 时间): say when it really goes out.
     const weekly = parseSettings(ctx.tenant.settings).weeklySummary;
     const next = momentLabel(nextMoment(ctx.now, ctx.tz, weekly), ctx.tz);
-    return text(`本群已绑定“${branch.name}”。每周${'一二三四五六日'[weekly.weekday - 1]} ${weekly.time} 发送支部工作小结（只含汇总数字，不含个人党费金额），下次：${next}；“周报 关闭”可停用。`);
+    return text(`本群已绑定“${branch.name}”。每${WEEKDAYS_ZH[weekly.weekday - 1]} ${weekly.time} 发送支部工作小结（只含汇总数字，不含个人党费金额），下次：${next}；“周报 关闭”可停用。`);
   },
 });
 

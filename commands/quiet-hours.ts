@@ -1,14 +1,13 @@
 // The tenant's quiet hours: reminders, notices and summaries wait for the end of the window
 // (src/notify/outbox.ts, sender.ts); replies to a user's own message never do.
-import { eq } from 'drizzle-orm';
-import { tenants } from '../db/schema/index.ts';
 import { arg } from '../src/bot/args.ts';
 import { command } from '../src/bot/command.ts';
 import type { CommandContext } from '../src/bot/context.ts';
 import { parseTimeOfDay } from '../src/bot/dates.ts';
 import { UserError } from '../src/bot/errors.ts';
 import type { Reply } from '../src/bot/types.ts';
-import { mergeSettings, parseSettings, validateSettingsPatch, type QuietHours } from '../src/domain/settings.ts';
+import { parseSettings, type QuietHours } from '../src/domain/settings.ts';
+import { updateTenantSettings } from '../src/org/tenant-settings.ts';
 
 const text = (t: string): Reply => ({ kind: 'text', text: t });
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -26,16 +25,7 @@ export function describeQuiet(q: QuietHours): string {
   return `每天 ${q.start} 至${q.start > q.end ? '次日' : ''} ${q.end}`;
 }
 
-async function save(ctx: CommandContext, quietHours: QuietHours): Promise<void> {
-  const checked = validateSettingsPatch({ quietHours });
-  if (!checked.ok) throw new UserError(`${checked.errors.join('；')}。`);
-  const settings = mergeSettings(ctx.tenant.settings, checked.patch);
-  await ctx.db.update(tenants).set({ settings }).where(eq(tenants.id, ctx.tenant.id));
-  await ctx.audit({
-    action: 'update', entity: 'tenant-settings', entityId: ctx.tenant.id,
-    before: { quietHours: parseSettings(ctx.tenant.settings).quietHours }, after: { quietHours: parseSettings(settings).quietHours },
-  });
-}
+const save = (ctx: CommandContext, quietHours: QuietHours) => updateTenantSettings(ctx, { quietHours });
 
 export const quietShow = command({
   name: '免打扰',

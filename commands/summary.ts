@@ -1,14 +1,16 @@
 import { eq } from 'drizzle-orm';
-import { branches, chats, tenants } from '../db/schema/index.ts';
+import { branches, chats } from '../db/schema/index.ts';
 import { arg, option } from '../src/bot/args.ts';
 import { command } from '../src/bot/command.ts';
 import type { CommandContext } from '../src/bot/context.ts';
 import { UserError } from '../src/bot/errors.ts';
 import type { BranchRole } from '../src/bot/roles.ts';
+import { WEEKDAYS_ZH } from '../src/bot/time.ts';
 import type { CardReply, Reply } from '../src/bot/types.ts';
 import { addMonths, localMonth } from '../src/domain/calendar.ts';
-import { mergeSettings, parseSettings, validateSettingsPatch } from '../src/domain/settings.ts';
+import { parseSettings } from '../src/domain/settings.ts';
 import { targetBranch } from '../src/org/members.ts';
+import { updateTenantSettings } from '../src/org/tenant-settings.ts';
 import { nextMoment } from '../src/summary/figures.ts';
 import { monthScores, scoreMonths } from '../src/summary/month.ts';
 import {
@@ -81,8 +83,7 @@ export const summaryOff = command({
   run: (_input, ctx) => setEnabled(ctx, false),
 });
 
-const WEEKDAYS = ['周一', '周二', '周三', '周四', '周五', '周六', '周日'] as const;
-const WEEKDAY_ALIASES: Record<string, (typeof WEEKDAYS)[number]> = {
+const WEEKDAY_ALIASES: Record<string, (typeof WEEKDAYS_ZH)[number]> = {
   星期一: '周一', 星期二: '周二', 星期三: '周三', 星期四: '周四', 星期五: '周五', 星期六: '周六', 星期日: '周日', 星期天: '周日', 周天: '周日',
   1: '周一', 2: '周二', 3: '周三', 4: '周四', 5: '周五', 6: '周六', 7: '周日',
 };
@@ -90,19 +91,14 @@ const WEEKDAY_ALIASES: Record<string, (typeof WEEKDAYS)[number]> = {
 export const summaryTime = command({
   name: '周报 时间',
   aliases: ['summary time'],
-  args: { weekday: arg.choice('星期', WEEKDAYS, WEEKDAY_ALIASES), time: arg.text('时间（HH:MM）') },
+  args: { weekday: arg.choice('星期', WEEKDAYS_ZH, WEEKDAY_ALIASES), time: arg.text('时间（HH:MM）') },
   access: 'admin',
   help: '设置全单位每周工作小结的发送时间（默认周五 17:00）',
   examples: ['周报 时间 周五 17:00', '周报 时间 周一 09:00'],
   run: async ({ weekday, time }, ctx) => {
     const hhmm = /^\d:\d\d$/.test(time) ? `0${time}` : time.replace('：', ':');
-    const checked = validateSettingsPatch({ weeklySummary: { weekday: WEEKDAYS.indexOf(weekday) + 1, time: hhmm } });
-    if (!checked.ok) throw new UserError(`${checked.errors.join('；')}。例如“周报 时间 周五 17:00”。`);
-    const settings = mergeSettings(ctx.tenant.settings, checked.patch);
-    await ctx.db.update(tenants).set({ settings }).where(eq(tenants.id, ctx.tenant.id));
-    await ctx.audit({ action: 'update', entity: 'tenant-settings', entityId: ctx.tenant.id,
-      before: { weeklySummary: parseSettings(ctx.tenant.settings).weeklySummary }, after: { weeklySummary: parseSettings(settings).weeklySummary } });
-    const next = nextMoment(ctx.now, ctx.tz, parseSettings(settings).weeklySummary);
+    const updated = await updateTenantSettings(ctx, { weeklySummary: { weekday: WEEKDAYS_ZH.indexOf(weekday) + 1, time: hhmm } }, '例如“周报 时间 周五 17:00”。');
+    const next = nextMoment(ctx.now, ctx.tz, updated.weeklySummary);
     return text(`已设置：每${weekday} ${hhmm} 发送支部工作小结（15分钟内送出）。下次发送：${momentLabel(next, ctx.tz)}。`);
   },
 });

@@ -2,14 +2,13 @@
  * 谈话 必谈: the tenant's list of 必谈 occasions. No central "四必谈" list exists (domain.md §5), so
  * each unit keeps its own; anyone may read it (bookings pick from it by number), admins change it.
  */
-import { eq } from 'drizzle-orm';
-import { tenants } from '../db/schema/index.ts';
 import { arg } from '../src/bot/args.ts';
 import { command } from '../src/bot/command.ts';
-import { PermissionError, UserError } from '../src/bot/errors.ts';
+import { PermissionError } from '../src/bot/errors.ts';
 import type { CardReply } from '../src/bot/types.ts';
 import { DEFAULT_MUST_TALK_REASONS } from '../src/domain/talks.ts';
-import { mergeSettings, parseSettings, validateSettingsPatch } from '../src/domain/settings.ts';
+import { parseSettings } from '../src/domain/settings.ts';
+import { updateTenantSettings } from '../src/org/tenant-settings.ts';
 
 const DEFAULT_WORDS = ['默认', '恢复默认'];
 
@@ -33,12 +32,7 @@ export const talkReasons = command({
     if (!ctx.asker.isAdmin) throw new PermissionError('必谈情形是全单位的设置，只有管理员可以修改。');
     const items = DEFAULT_WORDS.includes(list.trim()) ? [...DEFAULT_MUST_TALK_REASONS]
       : list.split(/[、,，;；\s]+/).map((s) => s.trim()).filter(Boolean);
-    const checked = validateSettingsPatch({ mustTalkReasons: items });
-    if (!checked.ok) throw new UserError(`${checked.errors.join('；')}。例如：谈话 必谈 岗位变动、受表彰或处分`);
-    const settings = mergeSettings(ctx.tenant.settings, checked.patch);
-    await ctx.db.update(tenants).set({ settings }).where(eq(tenants.id, ctx.tenant.id));
-    await ctx.audit({ action: 'update', entity: 'tenant-settings', entityId: ctx.tenant.id,
-      before: { mustTalkReasons: current }, after: { mustTalkReasons: parseSettings(settings).mustTalkReasons } });
-    return reasonsCard(parseSettings(settings).mustTalkReasons, '已更新必谈情形');
+    const updated = await updateTenantSettings(ctx, { mustTalkReasons: items }, '例如：谈话 必谈 岗位变动、受表彰或处分');
+    return reasonsCard(updated.mustTalkReasons, '已更新必谈情形');
   },
 });

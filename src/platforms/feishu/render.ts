@@ -167,7 +167,7 @@ function head(text: string, n: number): string {
 }
 
 /** The card's chart component (a VChart spec): horizontal bars on a 0–100 % axis. */
-export function chartElement(chart: CardChart): Record<string, unknown> {
+function chartElement(chart: CardChart): Record<string, unknown> {
   return {
     tag: 'chart',
     aspect_ratio: '2:1',
