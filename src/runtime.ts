@@ -53,6 +53,7 @@ export interface Runtime {
   processPending(): Promise<number>;
   sender: ReturnType<typeof createSender>;
   deferrer: Deferrer;
+  /** Finishes the message and the sends in flight, leaves the rest of the inbox for the next start, closes the database. */
   close(): Promise<void>;
 }
 
@@ -79,6 +80,9 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
 
   let processing: Promise<number> | undefined;
   let again = false;
+  // Set by close(): the loop finishes the message in flight and leaves the backlog in the inbox for
+  // the next start, instead of holding shutdown until a burst is worked off.
+  const closing = new AbortController();
   // One processing loop per process; a message arriving meanwhile is picked up by a second pass, and a
   // full batch means more are waiting (a burst): go on rather than leave them to the 30 s recovery.
   const processPending = async (): Promise<number> => {
@@ -90,10 +94,10 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       let total = 0;
       do {
         again = false;
-        const n = await processInbox({ db, handle: dispatch, log, now, tz, limit: INBOX_BATCH, beforeEach: opts.beforeEachMessage });
+        const n = await processInbox({ db, handle: dispatch, log, now, tz, limit: INBOX_BATCH, beforeEach: opts.beforeEachMessage, signal: closing.signal });
         total += n;
         if (n >= INBOX_BATCH) again = true;
-      } while (again);
+      } while (again && !closing.signal.aborted);
       return total;
     })().finally(() => {
       processing = undefined;
@@ -157,6 +161,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   return {
     app, config, handle, log, now, dispatch, ingest, runAction, onFeishuBotAdded, feishuBotOpenId, processPending, sender, deferrer,
     close: async () => {
+      closing.abort();
       await deferrer.settle();
       await sender.stop();
       feishuSender?.close();

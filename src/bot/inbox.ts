@@ -77,11 +77,14 @@ export async function processInbox(opts: {
   limit?: number;
   /** Awaited before each message is claimed. */
   beforeEach?: () => Promise<void>;
+  /** Once aborted, no further message is claimed (the one in flight finishes). */
+  signal?: AbortSignal;
 }): Promise<number> {
   const { db, log } = opts;
   let processed = 0;
-  for (let i = 0; i < (opts.limit ?? 100); i++) {
+  for (let i = 0; i < (opts.limit ?? 100) && !opts.signal?.aborted; i++) {
     await opts.beforeEach?.();
+    if (opts.signal?.aborted) break;
     let claimedId: number | undefined;
     let current: number | undefined;
     try {
