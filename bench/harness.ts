@@ -3,7 +3,7 @@
  * as child processes, the Feishu secrets, and the load process.
  */
 import { fork } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
@@ -74,7 +74,13 @@ export async function markJobsRun(db: BenchDb, jobs: readonly { name: string; cr
   if (rows.length) await db.use((h) => h.db.insert(jobRuns).values(rows).onConflictDoNothing());
 }
 
-/** The real server as `npm start` runs it (scripts/start.mjs: bundled, plain node), or a given bundle. */
+/** The node flags of package.json's `start` script (`node <flags> scripts/start.mjs`). */
+export function startScriptFlags(): string[] {
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return start.split(/\s+/).filter((a) => a.startsWith('--'));
+}
+
+/** The real server as `npm start` runs it (scripts/start.mjs: bundled, plain node, its flags), or a given bundle. */
 export async function startApp(b: Bench, name: string, feishuBaseUrl: string, bundle?: string): Promise<ServerProcess> {
   await b.db.release();
   const p = await startServer({
@@ -82,6 +88,7 @@ export async function startApp(b: Bench, name: string, feishuBaseUrl: string, bu
     // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there as it exits (none if it is killed).
     // BENCH_NODE_FLAGS: extra node flags for the server (e.g. heap sizes), to try a setting out.
     args: [
+      ...startScriptFlags(),
       ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`, `--cpu-prof-name=${name}.cpuprofile`] : []),
       bundle ?? join(root, 'scripts/start.mjs'),

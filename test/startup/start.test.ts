@@ -4,7 +4,7 @@
  * bot in a terminal), answers /healthz, and stops cleanly on SIGTERM.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +22,10 @@ describe('npm start', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pba-start-'));
     const port = await freePort();
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, PORT: String(port), PGLITE_DIR: join(dir, 'pglite'), LOG_LEVEL: 'info' };
-    const child = spawn(process.execPath, ['scripts/start.mjs'], { cwd: new URL('../..', import.meta.url).pathname, env, stdio: 'pipe' });
+    const root = new URL('../..', import.meta.url).pathname;
+    // With the node flags of package.json's start script, as `npm start` runs it.
+    const flags = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).filter((a) => a.startsWith('--'));
+    const child = spawn(process.execPath, [...flags, 'scripts/start.mjs'], { cwd: root, env, stdio: 'pipe' });
     let output = '';
     child.stdout.on('data', (d) => { output += d; });
     child.stderr.on('data', (d) => { output += d; });
