@@ -156,7 +156,7 @@ export function renderReport(run: RunInfo, findings: string): string {
     '',
     `- data: ${num(s.tenants)} tenants, ${num(s.branches)} branches, ${num(s.members)} members (${s.groupsPerBranch} 党小组 a branch), 12 months of dues ledger and 三会一课 records (bench/generate.ts)`,
     `- the server runs as \`npm start\` runs it (\`node ${startScriptFlags().map((f) => `${f} `).join('')}scripts/start.mjs\`: bundled by esbuild, plain node) as a child process, Feishu in webhook mode with an Encrypt Key, its Open API a fake on loopback (test/fakes/feishu-server.ts) enforcing 5/s per receiver, 50/s and 1000/min per app`,
-    `- load: a separate Node process (bench/load.ts, node:http keep-alive), every request a distinct \`${'我的信息'}\` message from a bound member (one in ten in a group, @-mentioning the bot); closed loop for throughput (${sec(s.warmupMs)} warm-up, ${sec(s.ackMs)} measured), open loop for latency (on a fresh server over an empty inbox), latency counted from each request's scheduled time`,
+    `- load: a separate Node process (bench/load.ts, node:http keep-alive), every request a distinct \`${'我的信息'}\` message from a bound member (one in ten in a group, @-mentioning the bot); closed loop for throughput (${sec(s.warmupMs)} warm-up, ${sec(s.ackMs)} measured), open loop for latency (right after, with the full-load backlog pending), latency counted from each request's scheduled time`,
     `- burst: ${num(s.burst)} messages evenly over ${sec(s.burstMs)}; sweeps run in the harness process through \`runJob\` with the server stopped`,
     '',
     '## Results',

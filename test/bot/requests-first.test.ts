@@ -34,6 +34,19 @@ describe('webhook answers before message processing', () => {
     expect(gate.inFlight).toBe(0);
   });
 
+  it('a gap between requests is not a quiet moment: it waits quietMs after the last arrival', async () => {
+    const gate = requestsFirst({ maxWaitMs: 5_000, quietMs: 100 });
+    const answer = gate.track(async () => new Response('ok'));
+    await answer(new Request('http://x/a'));
+    expect(gate.inFlight).toBe(0);
+    const started = performance.now();
+    await gate.quietMoment();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(90);
+    const again = performance.now();
+    await gate.quietMoment();
+    expect(performance.now() - again).toBeLessThan(50);
+  });
+
   it('never waits longer than maxWaitMs (processing cannot starve)', async () => {
     const gate = requestsFirst({ maxWaitMs: 50 });
     const held = heldFetch();
